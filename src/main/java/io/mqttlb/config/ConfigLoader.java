@@ -1,0 +1,318 @@
+package io.mqttlb.config;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads a node configuration file (DESIGN §4) into a validated {@link NodeConfig}, or fails with
+ * one {@link ConfigException} naming the file, the key and the problem. Stateless and thread-safe.
+ *
+ * <p>How a file is read:
+ * <ul>
+ *   <li>SnakeYAML only composes the node tree (no objects are constructed, so no tag can
+ *       instantiate a type); aliases are limited and nesting is bounded.
+ *   <li>Every key is checked against the keys DESIGN §4 defines: a typo is an error, not a
+ *       silently ignored setting. Absent keys and keys with an empty value take the defaults of
+ *       {@link NodeConfig#defaults()}; {@code listeners[i].name}, {@code brokers[i].id} and
+ *       {@code brokers[i].address} are required.
+ *   <li>{@code ${NAME}} and {@code ${NAME:-default}} are substituted in scalar values (not in
+ *       keys or comments) after parsing, so an environment value is always one whole value and
+ *       cannot change the file's structure. See {@link EnvSubstitution}.
+ *   <li>Values are then checked by the records' constructors; the planned features listed in
+ *       {@link NotYetAvailable} are refused; and a standalone node must have a broker.
+ * </ul>
+ */
+public final class ConfigLoader {
+  static final List<String> TOP_KEYS =
+      List.of("node", "listeners", "admin", "brokers", "routing", "health", "limits", "cluster");
+  static final List<String> NODE_KEYS = List.of("id");
+  static final List<String> LISTENER_KEYS = List.of("name", "host", "port", "websocket", "tls", "acceptProxyProtocol");
+  static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
+  static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol");
+  static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
+  static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
+  static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall");
+  static final List<String> LIMITS_KEYS = List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout");
+  static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
+  static final List<String> PROXY_PROTOCOL_VALUES = List.of("none", "v1", "v2");
+
+  /** A hand-written file needs few aliases; the limit stops "billion laughs" expansion. */
+  static final int MAX_ALIASES = 50;
+  static final int MAX_NESTING_DEPTH = 20;
+  static final int MAX_CODE_POINTS = 1 << 20;
+
+  private ConfigLoader() {}
+
+  /** Reads {@code file} (UTF-8), substituting from {@link System#getenv()}. */
+  public static NodeConfig load(Path file) throws ConfigException {
+    String name = file.toString();
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException(name, ConfigException.WHOLE_FILE, "file not found", e);
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(name, ConfigException.WHOLE_FILE, "permission denied", e);
+    } catch (MalformedInputException e) {
+      throw new ConfigException(name, ConfigException.WHOLE_FILE, "not UTF-8 text", e);
+    } catch (IOException e) {
+      String reason = Files.isDirectory(file) ? "is a directory, not a file" : "cannot read: " + e.getMessage();
+      throw new ConfigException(name, ConfigException.WHOLE_FILE, reason, e);
+    }
+    return parse(text, name, System.getenv());
+  }
+
+  /**
+   * Parses configuration text.
+   *
+   * @param fileName what messages call the file
+   * @param env the environment for {@code ${NAME}} references
+   */
+  public static NodeConfig parse(String yamlText, String fileName, Map<String, String> env) throws ConfigException {
+    Objects.requireNonNull(yamlText, "yamlText");
+    Objects.requireNonNull(fileName, "fileName");
+    Objects.requireNonNull(env, "env");
+    Node root = compose(yamlText, fileName);
+    return new Reading(fileName).node(YamlValue.root(fileName, root, env));
+  }
+
+  private static Node compose(String text, String fileName) throws ConfigException {
+    LoaderOptions options = new LoaderOptions();
+    options.setMaxAliasesForCollections(MAX_ALIASES);
+    options.setAllowRecursiveKeys(false);
+    options.setAllowDuplicateKeys(false);
+    options.setNestingDepthLimit(MAX_NESTING_DEPTH);
+    options.setCodePointLimit(MAX_CODE_POINTS);
+    Node root;
+    try {
+      root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
+    } catch (MarkedYAMLException e) {
+      throw new ConfigException(fileName, ConfigException.WHOLE_FILE, yamlProblem(e), e);
+    } catch (YAMLException e) {
+      throw new ConfigException(fileName, ConfigException.WHOLE_FILE, "not valid YAML: " + e.getMessage(), e);
+    }
+    if (root == null) {
+      throw new ConfigException(fileName, ConfigException.WHOLE_FILE,
+          "the file is empty; a node needs at least a brokers list");
+    }
+    return root;
+  }
+
+  // SnakeYAML's own message spans several lines with a source snippet; keep the line and the words.
+  private static String yamlProblem(MarkedYAMLException e) {
+    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
+    String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    String problem = Objects.requireNonNullElse(e.getProblem(), "malformed YAML");
+    String context = e.getContext();
+    if (context == null) {
+      return "invalid YAML" + where + ": " + problem;
+    }
+    // "expected a single document in the stream" + "but found another document" reads in that order.
+    return "invalid YAML" + where + ": "
+        + (problem.startsWith("but ") ? context + ", " + problem : problem + " (" + context + ")");
+  }
+
+  /** One pass over one file: collects uses of {@link NotYetAvailable} features on the way. */
+  private static final class Reading {
+    private final String file;
+    private final List<NotYetAvailable.Use> planned = new ArrayList<>();
+
+    Reading(String file) {
+      this.file = file;
+    }
+
+    NodeConfig node(YamlValue top) throws ConfigException {
+      NodeConfig defaults = NodeConfig.defaults();
+      YamlMapping root = top.asMapping(TOP_KEYS);
+
+      String nodeId = defaults.nodeId();
+      YamlValue node = root.get("node");
+      if (node != null) {
+        YamlValue id = node.asMapping(NODE_KEYS).get("id");
+        nodeId = id == null ? nodeId : id.asString();
+      }
+      List<ListenerConfig> listeners = defaults.listeners();
+      if (root.get("listeners") != null) {
+        listeners = new ArrayList<>();
+        for (YamlValue item : root.get("listeners").asList()) {
+          listeners.add(listener(item));
+        }
+      }
+      AdminConfig admin = root.get("admin") == null ? defaults.admin() : admin(root.get("admin"));
+      List<BrokerConfig> brokers = new ArrayList<>();
+      if (root.get("brokers") != null) {
+        for (YamlValue item : root.get("brokers").asList()) {
+          brokers.add(broker(item));
+        }
+      }
+      RoutingConfig routing = root.get("routing") == null ? defaults.routing() : routing(root.get("routing"));
+      HealthConfig health = root.get("health") == null ? defaults.health() : health(root.get("health"));
+      LimitsConfig limits = root.get("limits") == null ? defaults.limits() : limits(root.get("limits"));
+      ClusterConfig cluster = root.get("cluster") == null ? defaults.cluster() : cluster(root.get("cluster"));
+
+      String finalNodeId = nodeId;
+      List<ListenerConfig> finalListeners = listeners;
+      NodeConfig config = build(top, Map.of("nodeId", "node.id"), () ->
+          new NodeConfig(finalNodeId, finalListeners, admin, brokers, routing, health, limits, cluster));
+
+      NotYetAvailable.refuse(file, planned);
+      if (config.brokers().isEmpty() && !config.cluster().clustered()) {
+        throw new ConfigException(file, "brokers", "a standalone node needs at least one broker");
+      }
+      return config;
+    }
+
+    private ListenerConfig listener(YamlValue item) throws ConfigException {
+      ListenerConfig defaults = ListenerConfig.defaults();
+      YamlMapping m = item.asMapping(LISTENER_KEYS);
+      String name = m.require("name").asString();
+      String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
+      int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
+      ListenerConfig listener = build(item, Map.of(), () -> new ListenerConfig(name, host, port));
+      if (m.contains("websocket")) {
+        planned.add(NotYetAvailable.WEBSOCKET.use(item.childPath("websocket")));
+      }
+      if (m.contains("tls")) {
+        planned.add(NotYetAvailable.TLS.use(item.childPath("tls")));
+      }
+      if (m.get("acceptProxyProtocol") != null && m.get("acceptProxyProtocol").asBoolean()) {
+        planned.add(NotYetAvailable.ACCEPT_PROXY_PROTOCOL.use(item.childPath("acceptProxyProtocol")));
+      }
+      return listener;
+    }
+
+    private AdminConfig admin(YamlValue value) throws ConfigException {
+      AdminConfig defaults = AdminConfig.defaults();
+      YamlMapping m = value.asMapping(ADMIN_KEYS);
+      String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
+      int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
+      String token = m.get("token") == null ? defaults.token() : m.get("token").asString();
+      return build(value, Map.of(), () -> new AdminConfig(host, port, token));
+    }
+
+    private BrokerConfig broker(YamlValue item) throws ConfigException {
+      YamlMapping m = item.asMapping(BROKER_KEYS);
+      String id = m.require("id").asString();
+      String address = m.require("address").asString();
+      int weight = m.get("weight") == null ? BrokerConfig.DEFAULT_WEIGHT : m.get("weight").asInt();
+      BrokerConfig broker = build(item, Map.of(), () -> BrokerConfig.of(id, address, weight));
+      YamlValue proxy = m.get("sendProxyProtocol");
+      if (proxy != null) {
+        String version = proxy.asString().strip();
+        if (!PROXY_PROTOCOL_VALUES.contains(version)) {
+          throw proxy.error("expected one of " + String.join(", ", PROXY_PROTOCOL_VALUES) + "; got " + Require.quote(version));
+        }
+        if (!version.equals("none")) {
+          planned.add(NotYetAvailable.SEND_PROXY_PROTOCOL.use(proxy.path()));
+        }
+      }
+      return broker;
+    }
+
+    private RoutingConfig routing(YamlValue value) throws ConfigException {
+      RoutingConfig defaults = RoutingConfig.defaults();
+      YamlMapping m = value.asMapping(ROUTING_KEYS);
+      RoutingMode mode = defaults.mode();
+      if (m.get("mode") != null) {
+        try {
+          mode = RoutingMode.parse(m.get("mode").asString());
+        } catch (IllegalArgumentException e) {
+          throw m.get("mode").error(e.getMessage());
+        }
+      }
+      KeyField key = defaults.key();
+      if (m.get("key") != null) {
+        try {
+          key = KeyField.parse(m.get("key").asString());
+        } catch (IllegalArgumentException e) {
+          throw m.get("key").error(e.getMessage());
+        }
+      }
+      int virtualNodes = m.get("virtualNodes") == null ? defaults.virtualNodes() : m.get("virtualNodes").asInt();
+      Duration stickyTtl = defaults.stickyTtl();
+      long maxEntries = defaults.maxEntries();
+      if (m.get("table") != null) {
+        YamlMapping table = m.get("table").asMapping(ROUTING_TABLE_KEYS);
+        stickyTtl = table.get("stickyTtl") == null ? stickyTtl : table.get("stickyTtl").asDuration();
+        maxEntries = table.get("maxEntries") == null ? maxEntries : table.get("maxEntries").asLong();
+      }
+      RoutingMode finalMode = mode;
+      KeyField finalKey = key;
+      Duration finalTtl = stickyTtl;
+      long finalMaxEntries = maxEntries;
+      RoutingConfig routing = build(value, Map.of("stickyTtl", "table.stickyTtl", "maxEntries", "table.maxEntries"),
+          () -> new RoutingConfig(finalMode, finalKey, virtualNodes, finalTtl, finalMaxEntries));
+      if (mode == RoutingMode.TABLE) {
+        planned.add(NotYetAvailable.TABLE_MODE.use(value.childPath("mode")));
+      }
+      return routing;
+    }
+
+    private HealthConfig health(YamlValue value) throws ConfigException {
+      HealthConfig defaults = HealthConfig.defaults();
+      YamlMapping m = value.asMapping(HEALTH_KEYS);
+      Duration interval = m.get("interval") == null ? defaults.interval() : m.get("interval").asDuration();
+      Duration timeout = m.get("timeout") == null ? defaults.timeout() : m.get("timeout").asDuration();
+      int rise = m.get("rise") == null ? defaults.rise() : m.get("rise").asInt();
+      int fall = m.get("fall") == null ? defaults.fall() : m.get("fall").asInt();
+      return build(value, Map.of(), () -> new HealthConfig(interval, timeout, rise, fall));
+    }
+
+    private LimitsConfig limits(YamlValue value) throws ConfigException {
+      LimitsConfig defaults = LimitsConfig.defaults();
+      YamlMapping m = value.asMapping(LIMITS_KEYS);
+      Duration connectTimeout = m.get("connectTimeout") == null
+          ? defaults.connectTimeout() : m.get("connectTimeout").asDuration();
+      int maxConnectBytes = m.get("maxConnectBytes") == null
+          ? defaults.maxConnectBytes() : m.get("maxConnectBytes").asInt();
+      int maxConnections = m.get("maxConnections") == null
+          ? defaults.maxConnections() : m.get("maxConnections").asInt();
+      Duration backendConnectTimeout = m.get("backendConnectTimeout") == null
+          ? defaults.backendConnectTimeout() : m.get("backendConnectTimeout").asDuration();
+      return build(value, Map.of(),
+          () -> new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout));
+    }
+
+    private ClusterConfig cluster(YamlValue value) throws ConfigException {
+      YamlValue hazelcast = value.asMapping(CLUSTER_KEYS).get("hazelcastConfig");
+      String path = hazelcast == null ? "" : hazelcast.asString().strip();
+      if (path.isEmpty()) {
+        // Also what ${HAZELCAST_CONFIG:-} gives when the variable is unset: run standalone.
+        return ClusterConfig.standalone();
+      }
+      planned.add(NotYetAvailable.CLUSTER.use(hazelcast.path()));
+      return new ClusterConfig(path);
+    }
+
+    /**
+     * Runs a record constructor, reporting its {@link InvalidFieldException} under the key the
+     * file uses: {@code at}'s path, then the field, renamed where the file nests or names it differently.
+     */
+    private <T> T build(YamlValue at, Map<String, String> renames, Supplier<T> constructor) throws ConfigException {
+      try {
+        return constructor.get();
+      } catch (InvalidFieldException e) {
+        throw at.error(renames.getOrDefault(e.field(), e.field()), e.problem());
+      }
+    }
+  }
+}

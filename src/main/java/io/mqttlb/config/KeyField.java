@@ -1,0 +1,43 @@
+package io.mqttlb.config;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** The CONNECT field that routing hashes first (DESIGN §2.1 says what happens when it is empty). */
+public enum KeyField {
+  CLIENT_ID("client-id"),
+  USERNAME("username");
+
+  private final String label;
+
+  KeyField(String label) {
+    this.label = label;
+  }
+
+  /** The name used in the configuration. */
+  public String label() {
+    return label;
+  }
+
+  /**
+   * Parses a {@link #label()}, ignoring case and surrounding blanks.
+   *
+   * @throws IllegalArgumentException naming the text and the accepted labels
+   */
+  public static KeyField parse(String text) {
+    String wanted = text == null ? "" : text.strip().toLowerCase(Locale.ROOT);
+    for (KeyField field : values()) {
+      if (field.label.equals(wanted)) {
+        return field;
+      }
+    }
+    throw new IllegalArgumentException("unknown routing key " + Require.quote(String.valueOf(text))
+        + "; expected " + Arrays.stream(values()).map(KeyField::label).collect(Collectors.joining(" or ")));
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

@@ -1,0 +1,26 @@
+package io.mqttlb.config;
+
+import java.time.Duration;
+
+/** Per-node protections (DESIGN §6). */
+public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout) {
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final int DEFAULT_MAX_CONNECT_BYTES = 65_536;
+  /** Room for the smallest CONNECT: fixed header, protocol name and level, flags, keep-alive, empty id. */
+  public static final int MIN_MAX_CONNECT_BYTES = 16;
+  public static final int DEFAULT_MAX_CONNECTIONS = 200_000;
+  public static final int MIN_MAX_CONNECTIONS = 1;
+  public static final Duration DEFAULT_BACKEND_CONNECT_TIMEOUT = Duration.ofSeconds(3);
+
+  public LimitsConfig {
+    Require.positive("connectTimeout", connectTimeout);
+    Require.atLeast("maxConnectBytes", maxConnectBytes, MIN_MAX_CONNECT_BYTES);
+    Require.atLeast("maxConnections", maxConnections, MIN_MAX_CONNECTIONS);
+    Require.positive("backendConnectTimeout", backendConnectTimeout);
+  }
+
+  public static LimitsConfig defaults() {
+    return new LimitsConfig(DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECT_BYTES, DEFAULT_MAX_CONNECTIONS,
+        DEFAULT_BACKEND_CONNECT_TIMEOUT);
+  }
+}

@@ -1,0 +1,47 @@
+package io.mqttlb.config;
+
+/**
+ * ===== THE ONE PLACE THAT REFUSES PLANNED FEATURES =====
+ *
+ * <p>DESIGN §4 keys that this version recognises but does not implement yet. {@link ConfigLoader}
+ * reads and checks their values like any other key, notes each use with {@link #use}, and after
+ * everything else has been validated refuses the first use with the problem below, so they are
+ * never silently ignored.
+ *
+ * <p>To lift one: implement the feature, carry its value into the records, and delete its constant
+ * here; the compiler then points at the {@code use(...)} call that noted it.
+ */
+enum NotYetAvailable {
+  /** {@code listeners[i].websocket}, any value. */
+  WEBSOCKET("MQTT over WebSocket is not available in this version yet; remove the key to serve plain MQTT over TCP"),
+  /** {@code listeners[i].tls}, any value. */
+  TLS("TLS listeners are not available in this version yet; remove the key (terminate TLS in front of the tier meanwhile)"),
+  /** {@code listeners[i].acceptProxyProtocol: true} ({@code false} is the current behaviour). */
+  ACCEPT_PROXY_PROTOCOL("accepting a PROXY protocol header is not available in this version yet; remove the key or set it to false"),
+  /** {@code brokers[i].sendProxyProtocol: v1|v2} ({@code none} is the current behaviour). */
+  SEND_PROXY_PROTOCOL("sending a PROXY protocol header to brokers is not available in this version yet; remove the key or set it to none"),
+  /** {@code cluster.hazelcastConfig}, non-empty. */
+  CLUSTER("clustering is not available in this version yet; remove the key to run standalone"),
+  /** {@code routing.mode: table}. */
+  TABLE_MODE("table mode needs the cluster tier, not available in this version yet; use hash");
+
+  private final String problem;
+
+  NotYetAvailable(String problem) {
+    this.problem = problem;
+  }
+
+  /** One use of a feature: where the file asked for it. */
+  record Use(NotYetAvailable feature, String key) {}
+
+  Use use(String key) {
+    return new Use(this, key);
+  }
+
+  /** Refuses the first use, if any. */
+  static void refuse(String file, Iterable<Use> uses) throws ConfigException {
+    for (Use use : uses) {
+      throw new ConfigException(file, use.key(), use.feature().problem);
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The node configuration (DESIGN §4): immutable, validated records and the YAML loader.
+ *
+ * <p>Pure: imports nothing from Vert.x, Hazelcast or Micrometer. {@link io.mqttlb.config.ConfigLoader}
+ * turns a file into a {@link io.mqttlb.config.NodeConfig} or one one-line
+ * {@link io.mqttlb.config.ConfigException}; the records check their own fields, so a value built in
+ * code (the admin API, tests) is held to the same rules as one read from a file.
+ */
+package io.mqttlb.config;
