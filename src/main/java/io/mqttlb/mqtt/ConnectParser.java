@@ -66,24 +66,16 @@ public final class ConnectParser {
           "first byte 0x" + Integer.toHexString(data[offset] & 0xFF) + " is not CONNECT (0x10)", 0);
     }
     int received = offset + length;
-    int pos = offset + 1;
-    int remainingLength = 0;
-    // Remaining Length: a Variable Byte Integer of at most four bytes (3.1.1 §2.2.3, MQTT 5 §1.5.5). Non-minimal
-    // encodings pass: they are unambiguous, and 3.1.1 does not forbid them.
-    for (int i = 0; ; i++) {
-      if (i == REMAINING_LENGTH_MAX_BYTES) {
-        return ConnectResult.invalid(RejectReason.MALFORMED_REMAINING_LENGTH,
-            "remaining length continues past four bytes", 0);
-      }
-      if (pos == received) {
-        return ConnectResult.needMore();
-      }
-      int b = data[pos++] & 0xFF;
-      remainingLength |= (b & 0x7F) << (7 * i);
-      if ((b & 0x80) == 0) {
-        break;
-      }
+    long header = fixedHeader(data, offset, received);
+    if (header == HEADER_INCOMPLETE) {
+      return ConnectResult.needMore();
     }
+    if (header == HEADER_MALFORMED) {
+      return ConnectResult.invalid(RejectReason.MALFORMED_REMAINING_LENGTH,
+          "remaining length continues past four bytes", 0);
+    }
+    int remainingLength = (int) header;
+    int pos = offset + (int) (header >>> 32);
     int headerLength = pos - offset;
     // The limit is applied to the declaration, before any of the body is buffered.
     if ((long) headerLength + remainingLength > maxConnectBytes) {
@@ -93,6 +85,47 @@ public final class ConnectParser {
     // An end past Integer.MAX_VALUE lies beyond any array; clamping keeps the walk's arithmetic in int range.
     int packetEnd = (int) Math.min((long) pos + remainingLength, Integer.MAX_VALUE);
     return new ConnectWalk(data, offset, pos, packetEnd, received).run();
+  }
+
+  /**
+   * The whole length (fixed header plus remaining length) that the packet in {@code data[offset, offset+length)}
+   * declares, or -1 while its fixed header is incomplete or malformed. Lets a caller that accumulates bytes parse
+   * again only once the packet can be complete, instead of on every read.
+   */
+  public static int declaredPacketLength(byte[] data, int offset, int length) {
+    Objects.checkFromIndexSize(offset, length, Objects.requireNonNull(data, "data").length);
+    long header = fixedHeader(data, offset, offset + length);
+    if (header < 0) {
+      return -1;
+    }
+    return (int) Math.min((header >>> 32) + (int) header, Integer.MAX_VALUE);
+  }
+
+  private static final long HEADER_INCOMPLETE = -1;
+  private static final long HEADER_MALFORMED = -2;
+
+  /**
+   * Decodes the fixed header after the first byte: the header's length in the high 32 bits and the Remaining Length
+   * in the low 32, or HEADER_INCOMPLETE / HEADER_MALFORMED. The Remaining Length is a Variable Byte Integer of at
+   * most four bytes (3.1.1 §2.2.3, MQTT 5 §1.5.5). Non-minimal encodings pass: they are unambiguous, and 3.1.1 does
+   * not forbid them.
+   */
+  private static long fixedHeader(byte[] data, int offset, int received) {
+    int pos = offset + 1;
+    int remainingLength = 0;
+    for (int i = 0; ; i++) {
+      if (i == REMAINING_LENGTH_MAX_BYTES) {
+        return HEADER_MALFORMED;
+      }
+      if (pos >= received) {
+        return HEADER_INCOMPLETE;
+      }
+      int b = data[pos++] & 0xFF;
+      remainingLength |= (b & 0x7F) << (7 * i);
+      if ((b & 0x80) == 0) {
+        return ((long) (pos - offset) << 32) | remainingLength;
+      }
+    }
   }
 
   /** {@link #parse(byte[], int, int)} over the whole array. */

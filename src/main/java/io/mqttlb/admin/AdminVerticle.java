@@ -1,0 +1,164 @@
+package io.mqttlb.admin;
+
+import io.mqttlb.config.AdminConfig;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.metrics.Metrics;
+import io.mqttlb.proxy.BrokerSuspicion;
+import io.mqttlb.routing.RouteDecision;
+import io.mqttlb.routing.Router;
+import io.mqttlb.routing.RoutingSnapshot;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's admin HTTP API (DESIGN §5): health, Prometheus metrics, and the read-only calls of the
+ * {@code /api/v1} tree. When a token is configured every {@code /api} call must carry it as a bearer
+ * token. Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a 500.
+ */
+public final class AdminVerticle extends VerticleBase {
+  private static final Logger log = LoggerFactory.getLogger(AdminVerticle.class);
+  private static final String JSON = "application/json";
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** Longest routing key accepted on the route call; MQTT strings are at most 65535 bytes. */
+  private static final int MAX_KEY_LENGTH = 65535;
+
+  private final String nodeId;
+  private final String mode;
+  private final AdminConfig config;
+  private final Router router;
+  private final Supplier<RoutingSnapshot> snapshots;
+  private final BrokerSuspicion suspicion;
+  private final Metrics metrics;
+  private HttpServer server;
+
+  public AdminVerticle(String nodeId, String mode, AdminConfig config, Router router,
+                       Supplier<RoutingSnapshot> snapshots, BrokerSuspicion suspicion, Metrics metrics) {
+    this.nodeId = nodeId;
+    this.mode = mode;
+    this.config = config;
+    this.router = router;
+    this.snapshots = snapshots;
+    this.suspicion = suspicion;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    io.vertx.ext.web.Router web = io.vertx.ext.web.Router.router(vertx);
+    web.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
+    web.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.scrape()));
+    web.route("/api/*").handler(this::authorize);
+    web.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    web.get("/api/v1/status").handler(this::status);
+    web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
+    web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", mode)));
+    web.get("/api/v1/route").handler(this::route);
+    web.route().last().handler(ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
+    web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
+    web.errorHandler(500, ctx -> {
+      log.warn("admin call {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
+      error(ctx, 500, "internal error");
+    });
+    server = vertx.createHttpServer().requestHandler(web);
+    return server.listen(config.port(), config.host());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close();
+  }
+
+  private void authorize(RoutingContext ctx) {
+    if (!config.tokenRequired()) {
+      ctx.next();
+      return;
+    }
+    String header = ctx.request().getHeader("Authorization");
+    String expected = "Bearer " + config.token();
+    if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
+        expected.getBytes(StandardCharsets.UTF_8))) {
+      ctx.next();
+    } else {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      error(ctx, 401, header == null ? "missing bearer token" : "wrong bearer token");
+    }
+  }
+
+  private void status(RoutingContext ctx) {
+    json(ctx, 200, new JsonObject()
+        .put("node", nodeId)
+        .put("mode", mode)
+        .put("epoch", snapshots.get().epoch())
+        .put("members", new JsonArray().add(nodeId))
+        .put("clients", metrics.clientsActive())
+        .put("brokers", brokers()));
+  }
+
+  private JsonArray brokers() {
+    JsonArray list = new JsonArray();
+    for (BrokerConfig broker : snapshots.get().brokers()) {
+      list.add(new JsonObject()
+          .put("id", broker.id())
+          .put("address", broker.address())
+          .put("weight", broker.weight())
+          .put("healthy", !suspicion.isSuspect(broker.id()))
+          .put("connections", metrics.broker(broker.id()).active()));
+    }
+    return list;
+  }
+
+  private void route(RoutingContext ctx) {
+    String clientId = ctx.request().getParam("clientId");
+    String username = ctx.request().getParam("username");
+    if (isEmpty(clientId) && isEmpty(username)) {
+      error(ctx, 400, "give clientId or username (or both)");
+      return;
+    }
+    if (length(clientId) > MAX_KEY_LENGTH || length(username) > MAX_KEY_LENGTH) {
+      error(ctx, 400, "clientId and username are at most " + MAX_KEY_LENGTH + " characters");
+      return;
+    }
+    RouteDecision decision = router.route(clientId, username, null);
+    if (decision == null) {
+      error(ctx, 404, "no broker configured");
+      return;
+    }
+    json(ctx, 200, new JsonObject()
+        .put("broker", decision.broker().id())
+        .put("address", decision.broker().address())
+        .put("source", decision.source())
+        .put("key", decision.key().value())
+        .put("keySource", decision.key().source().label())
+        .put("epoch", decision.epoch()));
+  }
+
+  private static boolean isEmpty(String s) {
+    return s == null || s.isEmpty();
+  }
+
+  private static int length(String s) {
+    return s == null ? 0 : s.length();
+  }
+
+  static void json(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status).putHeader("content-type", JSON).end(String.valueOf(body));
+  }
+
+  static void error(RoutingContext ctx, int status, String message) {
+    json(ctx, status, new JsonObject().put("error", message));
+  }
+}

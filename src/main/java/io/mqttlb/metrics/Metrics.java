@@ -1,0 +1,156 @@
+package io.mqttlb.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Every metric of a node: the names live here and nowhere else, all prefixed {@code mqttlb_}.
+ *
+ * <p>Tags have bounded cardinality: a broker id or a rejection reason, never a client id. Meters are
+ * created once per tag value and cached, so the data path only increments. Thread-safe.
+ */
+public final class Metrics {
+  public static final String CLIENTS_ACTIVE = "mqttlb_clients_active";
+  public static final String CONNECTIONS_ACTIVE = "mqttlb_connections_active";
+  public static final String CONNECTIONS_TOTAL = "mqttlb_connections";
+  public static final String CONNECT_REJECTED = "mqttlb_connect_rejected";
+  public static final String REDISPATCHES = "mqttlb_redispatches";
+  public static final String BROKER_CONNECT_FAILURES = "mqttlb_broker_connect_failures";
+  public static final String BROKER_CONNECT_SECONDS = "mqttlb_broker_connect_seconds";
+  public static final String RELAYED_BYTES = "mqttlb_relayed_bytes";
+
+  /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
+  public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
+  public static final String REASON_MAX_CONNECTIONS = "max_connections";
+  public static final String REASON_NO_BROKER = "no_broker";
+
+  private final PrometheusMeterRegistry registry;
+  private final AtomicInteger clientsActive = new AtomicInteger();
+  private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final Counter bytesToBroker;
+  private final Counter bytesToClient;
+
+  public Metrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Gauge.builder(CLIENTS_ACTIVE, clientsActive, AtomicInteger::get)
+        .description("Client sockets open on this node, routed or still sending CONNECT")
+        .register(registry);
+    bytesToBroker = Counter.builder(RELAYED_BYTES).tag("direction", "to_broker")
+        .description("Bytes relayed between clients and brokers").register(registry);
+    bytesToClient = Counter.builder(RELAYED_BYTES).tag("direction", "to_client")
+        .description("Bytes relayed between clients and brokers").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Prometheus text exposition of every meter. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Client sockets accepted and not yet closed; also what {@code limits.maxConnections} counts. */
+  public int clientsActive() {
+    return clientsActive.get();
+  }
+
+  public int clientOpened() {
+    return clientsActive.incrementAndGet();
+  }
+
+  public void clientClosed() {
+    clientsActive.decrementAndGet();
+  }
+
+  /** A client connection was rejected before it reached a broker; {@code reason} is a fixed label. */
+  public void connectRejected(String reason) {
+    rejections.computeIfAbsent(reason, r -> Counter.builder(CONNECT_REJECTED).tag("reason", r)
+        .description("Client connections closed before routing, by reason").register(registry))
+        .increment();
+  }
+
+  public double rejectedCount(String reason) {
+    Counter counter = rejections.get(reason);
+    return counter == null ? 0 : counter.count();
+  }
+
+  public BrokerMeters broker(String brokerId) {
+    return brokers.computeIfAbsent(brokerId, id -> new BrokerMeters(registry, id));
+  }
+
+  public void relayedToBroker(int bytes) {
+    bytesToBroker.increment(bytes);
+  }
+
+  public void relayedToClient(int bytes) {
+    bytesToClient.increment(bytes);
+  }
+
+  /** Meters of one broker, tagged with its id. */
+  public static final class BrokerMeters {
+    private final AtomicInteger active = new AtomicInteger();
+    private final Counter total;
+    private final Counter redispatches;
+    private final Counter connectFailures;
+    private final Timer connectTime;
+
+    BrokerMeters(MeterRegistry registry, String brokerId) {
+      Gauge.builder(CONNECTIONS_ACTIVE, active, AtomicInteger::get).tag("broker", brokerId)
+          .description("Relayed client connections open to the broker").register(registry);
+      total = Counter.builder(CONNECTIONS_TOTAL).tag("broker", brokerId)
+          .description("Client connections relayed to the broker").register(registry);
+      redispatches = Counter.builder(REDISPATCHES).tag("broker", brokerId)
+          .description("Connections sent to the next broker on the ring because this one failed")
+          .register(registry);
+      connectFailures = Counter.builder(BROKER_CONNECT_FAILURES).tag("broker", brokerId)
+          .description("TCP connects to the broker that were refused or timed out").register(registry);
+      connectTime = Timer.builder(BROKER_CONNECT_SECONDS).tag("broker", brokerId)
+          .description("Time to open the TCP connection to the broker")
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(10))
+          .register(registry);
+    }
+
+    public void connected(long connectNanos) {
+      connectTime.record(connectNanos, TimeUnit.NANOSECONDS);
+      total.increment();
+      active.incrementAndGet();
+    }
+
+    public void disconnected() {
+      active.decrementAndGet();
+    }
+
+    public void connectFailed() {
+      connectFailures.increment();
+    }
+
+    public void redispatched() {
+      redispatches.increment();
+    }
+
+    public int active() {
+      return active.get();
+    }
+
+    public double total() {
+      return total.count();
+    }
+
+    public double redispatchCount() {
+      return redispatches.count();
+    }
+  }
+}

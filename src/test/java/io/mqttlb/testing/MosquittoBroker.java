@@ -1,0 +1,163 @@
+package io.mqttlb.testing;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Mosquitto broker process on a free loopback port, started and stopped by a test (only by
+ * its own PID). Each broker holds a retained message on {@link #MARKER_TOPIC} whose payload is its
+ * id, so a client that connects through the balancer can tell, from the broker's own answer, where
+ * it landed.
+ */
+public final class MosquittoBroker implements AutoCloseable {
+  public static final String MARKER_TOPIC = "mqttlb/broker";
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
+  private final String id;
+  private final int port;
+  private final Path dir;
+  private Process process;
+
+  private MosquittoBroker(String id, int port, Path dir) {
+    this.id = id;
+    this.port = port;
+    this.dir = dir;
+  }
+
+  /** Starts {@code mosquitto -c FILE} on a free port; fails with a clear message when it is not installed. */
+  public static MosquittoBroker start(String id) {
+    try {
+      MosquittoBroker broker = new MosquittoBroker(id, Ports.free(), Files.createTempDirectory("mqttlb-mosquitto-" + id));
+      broker.launch();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() throws IOException {
+    Path conf = dir.resolve("mosquitto.conf");
+    Files.writeString(conf, String.join("\n",
+        "listener " + port + " 127.0.0.1",
+        "allow_anonymous true",
+        "persistence false",
+        "max_queued_messages 100000",
+        "log_type error",
+        "log_type warning",
+        ""));
+    try {
+      process = new ProcessBuilder(mosquittoBinary(), "-c", conf.toString())
+          .redirectErrorStream(true)
+          .redirectOutput(dir.resolve("mosquitto.log").toFile())
+          .start();
+    } catch (IOException e) {
+      throw new IOException("cannot run mosquitto (install it: apt-get install -y mosquitto; bash .ci/run does): " + e.getMessage(), e);
+    }
+    awaitListening();
+    publishMarker();
+  }
+
+  private static String mosquittoBinary() {
+    for (String candidate : new String[] {"/usr/sbin/mosquitto", "/usr/bin/mosquitto", "/usr/local/sbin/mosquitto"}) {
+      if (Files.isExecutable(Path.of(candidate))) {
+        return candidate;
+      }
+    }
+    return "mosquitto";
+  }
+
+  private void awaitListening() throws IOException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    while (true) {
+      if (!process.isAlive()) {
+        throw new IOException("mosquitto " + id + " exited with " + process.exitValue() + ": "
+            + Files.readString(dir.resolve("mosquitto.log")));
+      }
+      try (Socket socket = new Socket()) {
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+        return;
+      } catch (IOException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw new IOException("mosquitto " + id + " did not listen on port " + port + " within " + START_TIMEOUT);
+        }
+        sleep(20);
+      }
+    }
+  }
+
+  private void publishMarker() {
+    Mqtt3BlockingClient client = Mqtt3Client.builder().identifier("marker-" + id)
+        .serverHost("127.0.0.1").serverPort(port).buildBlocking();
+    client.connect();
+    client.publishWith().topic(MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+        .payload(id.getBytes(StandardCharsets.UTF_8)).send();
+    client.disconnect();
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL: the broker vanishes without closing its connections cleanly. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** Starts the broker again on the same port (its sessions are gone: persistence is off). */
+  public void restart() {
+    try {
+      launch();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      waitForExit();
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(5, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
