@@ -16,8 +16,10 @@ public final class Main implements Runnable {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
+    // picocli's defaults match DESIGN §3: 2 for invalid input, 1 for an exception in a command.
     int code = new CommandLine(new Main())
-        .setExitCodeExceptionMapper(e -> EXIT_FAILURE)
+        .setExitCodeOnInvalidInput(EXIT_USAGE)
+        .setExitCodeOnExecutionException(EXIT_FAILURE)
         .execute(args);
     System.exit(code);
   }
