@@ -17,10 +17,7 @@ public final class Main implements Runnable {
 
   public static void main(String[] args) {
     // picocli's defaults match DESIGN §3: 2 for invalid input, 1 for an exception in a command.
-    int code = new CommandLine(new Main())
-        .setExitCodeOnInvalidInput(EXIT_USAGE)
-        .setExitCodeOnExecutionException(EXIT_FAILURE)
-        .execute(args);
+    int code = new CommandLine(new Main()).execute(args);
     System.exit(code);
   }
 
