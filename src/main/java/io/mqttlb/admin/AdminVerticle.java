@@ -10,6 +10,7 @@ import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -31,6 +32,7 @@ public final class AdminVerticle extends VerticleBase {
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   /** Longest routing key accepted on the route call; MQTT strings are at most 65535 bytes. */
   private static final int MAX_KEY_LENGTH = 65535;
+  private static final int MAX_REQUEST_LINE = 4 * MAX_KEY_LENGTH;
 
   private final String nodeId;
   private final String mode;
@@ -63,13 +65,15 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", mode)));
     web.get("/api/v1/route").handler(this::route);
-    web.route().last().handler(ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
+    web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(500, ctx -> {
       log.warn("admin call {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
       error(ctx, 500, "internal error");
     });
-    server = vertx.createHttpServer().requestHandler(web);
+    // Routing keys may be up to 65535 bytes and arrive URL-encoded in the query: allow long request lines.
+    server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE))
+        .requestHandler(web);
     return server.listen(config.port(), config.host());
   }
 

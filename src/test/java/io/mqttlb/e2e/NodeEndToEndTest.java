@@ -14,7 +14,7 @@ import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Clients;
-import io.mqttlb.testing.DribbleRelay;
+import io.mqttlb.testing.FaultRelay;
 import io.mqttlb.testing.MosquittoBroker;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -184,7 +184,7 @@ class NodeEndToEndTest {
   @Test
   void connectWrittenOneByteAtATimeIsRouted() throws Exception {
     String clientId = "dribbling-client";
-    try (DribbleRelay relay = new DribbleRelay(node.port(), 64, 2)) {
+    try (FaultRelay relay = new FaultRelay(node.port(), 64, 2)) {
       assertEquals(predicted(clientId), Clients.brokerReachedMqtt3(clientId, relay.port()));
       assertEquals(predicted(clientId + "-v5"), Clients.brokerReachedMqtt5(clientId + "-v5", relay.port()));
     }
