@@ -149,6 +149,33 @@ class NodeEndToEndTest {
   }
 
   @Test
+  void lastMessagesBeforeADisconnectAreFlushedToTheBroker() throws Exception {
+    // QoS 0 has no acknowledgement: the publish and the DISCONNECT are written, the socket closed at
+    // once. Closing the relay must flush them to the broker, not drop them.
+    String clientId = "flush-then-close";
+    MosquittoBroker target = broker(predicted(clientId));
+    Mqtt3BlockingClient subscriber = Clients.mqtt3("flush-watcher", target.port());
+    subscriber.connect();
+    try (Mqtt3BlockingClient.Mqtt3Publishes publishes = subscriber.publishes(MqttGlobalPublishFilter.ALL)) {
+      subscriber.subscribeWith().topicFilter("flush/#").qos(MqttQos.AT_MOST_ONCE).send();
+      int rounds = 30;
+      for (int i = 0; i < rounds; i++) {
+        Mqtt3BlockingClient client = Clients.mqtt3(clientId, node.port());
+        client.connect();
+        client.publishWith().topic("flush/" + i).qos(MqttQos.AT_MOST_ONCE)
+            .payload(new byte[1000]).send();
+        client.disconnect();
+      }
+      for (int i = 0; i < rounds; i++) {
+        assertTrue(publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS).isPresent(),
+            "received " + i + " of " + rounds + " last-gasp publishes");
+      }
+    } finally {
+      subscriber.disconnect();
+    }
+  }
+
+  @Test
   void mqtt31ClientIsRoutedByItsClientId() throws Exception {
     String clientId = "paho-mqtt31";
     MqttClient client = new MqttClient("tcp://127.0.0.1:" + node.port(), clientId, new MemoryPersistence());
