@@ -9,8 +9,6 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.FaultRelay;
-import io.mqttlb.testing.MosquittoBroker;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,19 +24,18 @@ class BackPressureEndToEndTest {
   private static final int MESSAGES = 640; // 40 MiB
   private static final long FLOOD_BYTES = (long) MESSAGE_BYTES * MESSAGES;
 
-  private static MosquittoBroker broker;
+  private static LocalTier tier;
   private static BalancerNode node;
 
   @BeforeAll
   static void startTier() throws Exception {
-    broker = MosquittoBroker.start("b1");
-    node = TestNodes.start(TestNodes.config(TestNodes.brokerConfigs(List.of(broker))));
+    tier = LocalTier.start(1);
+    node = tier.node;
   }
 
   @AfterAll
   static void stopTier() throws Exception {
-    TestNodes.stop(node);
-    broker.close();
+    tier.close();
   }
 
   @Test
@@ -50,7 +47,7 @@ class BackPressureEndToEndTest {
         slow.subscribeWith().topicFilter("flood").qos(MqttQos.AT_MOST_ONCE).send();
         relay.stallDownstream();
 
-        Mqtt3BlockingClient publisher = Clients.mqtt3("flooder", broker.port());
+        Mqtt3BlockingClient publisher = Clients.mqtt3("flooder", tier.broker("b1").port());
         publisher.connect();
         byte[] payload = new byte[MESSAGE_BYTES];
         for (int i = 0; i < MESSAGES; i++) {

@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
-import io.mqttlb.testing.MosquittoBroker;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
@@ -30,21 +28,18 @@ import org.junit.jupiter.params.provider.MethodSource;
  * real clients.
  */
 class BadInputEndToEndTest {
-  private static final List<MosquittoBroker> brokers = new ArrayList<>();
+  private static LocalTier tier;
   private static BalancerNode node;
 
   @BeforeAll
   static void startTier() throws Exception {
-    for (String id : List.of("b1", "b2", "b3")) {
-      brokers.add(MosquittoBroker.start(id));
-    }
-    node = TestNodes.start(TestNodes.config(TestNodes.brokerConfigs(brokers)));
+    tier = LocalTier.start(3);
+    node = tier.node;
   }
 
   @AfterAll
   static void stopTier() throws Exception {
-    TestNodes.stop(node);
-    brokers.forEach(MosquittoBroker::close);
+    tier.close();
   }
 
   static Stream<Arguments> badInputs() {
@@ -70,13 +65,13 @@ class BadInputEndToEndTest {
     double rejectedBefore = node.metrics().rejectedCount(reason);
     long started = System.nanoTime();
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), node.port())) {
-      socket.setSoTimeout((int) TestNodes.CONNECT_TIMEOUT.toMillis() + 4000);
+      socket.setSoTimeout((int) LocalTier.CONNECT_TIMEOUT.toMillis() + 4000);
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       assertClosedByPeer(socket.getInputStream(), what);
     }
     long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-    assertTrue(elapsedMillis < TestNodes.CONNECT_TIMEOUT.toMillis() + 4000, what + " closed after " + elapsedMillis + " ms");
+    assertTrue(elapsedMillis < LocalTier.CONNECT_TIMEOUT.toMillis() + 4000, what + " closed after " + elapsedMillis + " ms");
     assertEquals(rejectedBefore + 1, node.metrics().rejectedCount(reason), "rejections counted as " + reason);
     assertEquals(brokerConnectionsBefore, brokerConnections(), "no broker connection was opened for " + what);
     // The node keeps serving real clients.

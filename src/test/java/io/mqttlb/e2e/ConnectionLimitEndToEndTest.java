@@ -1,13 +1,11 @@
 package io.mqttlb.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.LimitsConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
-import io.mqttlb.testing.MosquittoBroker;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -20,20 +18,19 @@ import org.junit.jupiter.api.Test;
 /** {@code limits.maxConnections}: sockets beyond it are closed at accept and counted; freed slots are reused. */
 class ConnectionLimitEndToEndTest {
   private static final int MAX_CONNECTIONS = 3;
-  private static MosquittoBroker broker;
+  private static LocalTier tier;
   private static BalancerNode node;
 
   @BeforeAll
   static void startTier() throws Exception {
-    broker = MosquittoBroker.start("b1");
-    node = TestNodes.start(TestNodes.config(TestNodes.brokerConfigs(List.of(broker)))
+    tier = LocalTier.start(1, config -> config
         .withLimits(new LimitsConfig(Duration.ofSeconds(20), 4096, MAX_CONNECTIONS, Duration.ofSeconds(1))));
+    node = tier.node;
   }
 
   @AfterAll
   static void stopTier() throws Exception {
-    TestNodes.stop(node);
-    broker.close();
+    tier.close();
   }
 
   @Test

@@ -10,9 +10,6 @@ import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttlb.node.BalancerNode;
-import io.mqttlb.routing.HashRing;
-import io.mqttlb.routing.RingHash;
-import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.FaultRelay;
 import io.mqttlb.testing.MosquittoBroker;
@@ -21,7 +18,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,32 +37,26 @@ import org.junit.jupiter.api.Test;
  * Where a client landed is read from the broker itself (its retained marker), never from the node.
  */
 class NodeEndToEndTest {
-  private static final List<MosquittoBroker> brokers = new ArrayList<>();
+  private static LocalTier tier;
   private static BalancerNode node;
-  private static HashRing ring;
 
   @BeforeAll
   static void startTier() throws Exception {
-    for (String id : List.of("b1", "b2", "b3")) {
-      brokers.add(MosquittoBroker.start(id));
-    }
-    node = TestNodes.start(TestNodes.config(TestNodes.brokerConfigs(brokers)));
-    ring = HashRing.build(List.of(new RingMember("b1", 1), new RingMember("b2", 1), new RingMember("b3", 1)),
-        HashRing.DEFAULT_VIRTUAL_NODES);
+    tier = LocalTier.start(3);
+    node = tier.node;
   }
 
   @AfterAll
   static void stopTier() throws Exception {
-    TestNodes.stop(node);
-    brokers.forEach(MosquittoBroker::close);
+    tier.close();
   }
 
   private static String predicted(String clientId) {
-    return ring.memberId(ring.lookup(RingHash.hashKey(clientId)));
+    return tier.ringOwner(clientId);
   }
 
   private static MosquittoBroker broker(String id) {
-    return brokers.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
+    return tier.broker(id);
   }
 
   @Test
