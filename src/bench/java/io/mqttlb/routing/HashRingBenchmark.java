@@ -1,8 +1,16 @@
 package io.mqttlb.routing;
 
+import io.vertx.core.net.SocketAddress;
+import io.vertx.core.net.endpoint.InteractionMetrics;
+import io.vertx.core.net.endpoint.LoadBalancer;
+import io.vertx.core.net.endpoint.ServerEndpoint;
+import io.vertx.core.net.endpoint.ServerInteraction;
+import io.vertx.core.net.endpoint.ServerSelector;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
@@ -23,6 +31,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * 1.9 MB of arrays, more than a core's L2). Keys cycle through a table much larger than the L1
  * cache, in random order, so the binary search pays realistic cache misses rather than replaying
  * one hot path.
+ *
+ * <p>Two baselines. {@link #treeMapCeilingEntry} is the classic ring, a {@code TreeMap<Long,
+ * String>} holding the very same points, looked up with {@code ceilingEntry}; it is compared with
+ * {@link #lookup}. Points and keys have their sign bit flipped so that its signed order is our
+ * unsigned order and both answer the same broker for every key (checked in setup). Its key is
+ * boxed at the call, as such code reads (a 24-byte {@code Long} per lookup); keys boxed in advance
+ * allocated nothing but were slower in a trial run, one more pointer to chase per lookup.
+ * {@link #vertxConsistentHashing} is Vert.x core's {@code LoadBalancer.consistentHashing} selector
+ * (public API) with the same number of brokers and virtual nodes, but its own points; it takes the
+ * client id, so it is compared with {@link #hashKeyAndLookup}.
  *
  * <pre>
  * mvn -B -Pbench package -DskipTests
@@ -90,6 +108,20 @@ public class HashRingBenchmark {
     return ring.lookup(keyHashes[cursor++ & MASK], tenthDown);
   }
 
+  /** Baseline for {@link #lookup}: the same points in a TreeMap. */
+  @Benchmark
+  public String treeMapCeilingEntry(TreeMapRing classic) {
+    Map.Entry<Long, String> entry =
+        classic.points.ceilingEntry(keyHashes[cursor++ & MASK] ^ Long.MIN_VALUE);
+    return (entry != null ? entry : classic.points.firstEntry()).getValue();
+  }
+
+  /** Baseline for {@link #hashKeyAndLookup}: Vert.x core's consistent-hashing selector. */
+  @Benchmark
+  public int vertxConsistentHashing(VertxRing vertx) {
+    return vertx.selector.select(clientIds[cursor++ & MASK]);
+  }
+
   /** Hashing a client id alone. */
   @Benchmark
   public long hashKey() {
@@ -100,5 +132,80 @@ public class HashRingBenchmark {
   @Benchmark
   public int hashKeyAndLookup() {
     return ring.lookup(RingHash.hashKey(clientIds[cursor++ & MASK]));
+  }
+
+  /** The classic ring: a TreeMap from point to broker id, over the points of {@code ring}. */
+  @State(Scope.Thread)
+  public static class TreeMapRing {
+    TreeMap<Long, String> points;
+
+    @Setup
+    public void setUp(HashRingBenchmark bench) {
+      HashRing ring = bench.ring;
+      points = new TreeMap<>();
+      for (int p = 0; p < ring.pointCount(); p++) {
+        points.putIfAbsent(ring.point(p) ^ Long.MIN_VALUE, ring.memberId(ring.pointOwner(p)));
+      }
+      for (int i = 0; i < KEYS; i++) {
+        Map.Entry<Long, String> entry = points.ceilingEntry(bench.keyHashes[i] ^ Long.MIN_VALUE);
+        String owner = (entry != null ? entry : points.firstEntry()).getValue();
+        if (!owner.equals(ring.memberId(ring.lookup(bench.keyHashes[i])))) {
+          throw new IllegalStateException("TreeMap ring disagrees with HashRing for key " + i);
+        }
+      }
+    }
+  }
+
+  /** Vert.x core's consistent hashing over the same broker ids and virtual-node count. */
+  @State(Scope.Thread)
+  public static class VertxRing {
+    ServerSelector selector;
+
+    @Setup
+    public void setUp(HashRingBenchmark bench) {
+      List<ServerEndpoint> endpoints = new ArrayList<>();
+      for (int i = 0; i < bench.brokers; i++) {
+        endpoints.add(new Endpoint("broker-" + i));
+      }
+      selector = LoadBalancer.consistentHashing(bench.virtualNodes, LoadBalancer.ROUND_ROBIN)
+          .selector(endpoints);
+    }
+  }
+
+  /**
+   * Just enough of a Vert.x endpoint for its selector, which reads only the key. Identity equality
+   * keeps the selector's final {@code List.indexOf} as cheap as it can be.
+   */
+  private static final class Endpoint implements ServerEndpoint {
+    private final String key;
+
+    Endpoint(String key) {
+      this.key = key;
+    }
+
+    @Override
+    public String key() {
+      return key;
+    }
+
+    @Override
+    public SocketAddress address() {
+      return SocketAddress.inetSocketAddress(1883, key);
+    }
+
+    @Override
+    public ServerInteraction newInteraction() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public InteractionMetrics<?> metrics() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Object unwrap() {
+      return this;
+    }
   }
 }
