@@ -11,6 +11,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
@@ -44,7 +45,7 @@ final class ClientConnection {
   private final NetClient brokerClient;
   private final ProxyRuntime runtime;
   private final Metrics metrics;
-  private final String remote;
+  private final SocketAddress remote;
 
   private State state = State.AWAITING_CONNECT;
   private byte[] pending = new byte[128];
@@ -59,7 +60,7 @@ final class ClientConnection {
     this.brokerClient = brokerClient;
     this.runtime = runtime;
     this.metrics = runtime.metrics();
-    this.remote = String.valueOf(client.remoteAddress());
+    this.remote = client.remoteAddress(); // formatted only if a debug line is written
   }
 
   void start() {
@@ -99,7 +100,7 @@ final class ClientConnection {
     cancelConnectTimer();
     state = State.DIALING;
     ConnectInfo info = result.info();
-    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), client.remoteAddress().hostAddress());
+    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), remote.hostAddress());
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(info.protocolLevel()));
       return;
