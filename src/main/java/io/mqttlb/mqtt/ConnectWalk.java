@@ -26,6 +26,7 @@ final class ConnectWalk {
   private static final int MQTT_3_1 = 3;
   private static final int MQTT_3_1_1 = 4;
   private static final int MQTT_5 = 5;
+  private static final int BRIDGE_BIT = 0x80;
 
   // The protocol name as it appears on the wire, length prefix included (3.1.1 §3.1.2.1, MQTT 5 §3.1.2.1).
   private static final byte[] MQTT = {0, 4, 'M', 'Q', 'T', 'T'};
@@ -122,6 +123,12 @@ final class ConnectWalk {
       return false;
     }
     protocolLevel = data[pos++] & 0xFF;
+    // A Mosquitto bridge with try_private (its default) sets bit 7 of a 3.1 or 3.1.1 level to tell a
+    // Mosquitto broker that it is a bridge. Such a CONNECT routes like its plain level; the byte is
+    // relayed unchanged, so the broker still sees the flag and decides.
+    if (protocolLevel == (BRIDGE_BIT | MQTT_3_1) || protocolLevel == (BRIDGE_BIT | MQTT_3_1_1)) {
+      protocolLevel &= ~BRIDGE_BIT;
+    }
     boolean matchesName = protocolName == MQISDP
         ? protocolLevel == MQTT_3_1
         : protocolLevel == MQTT_3_1_1 || protocolLevel == MQTT_5;

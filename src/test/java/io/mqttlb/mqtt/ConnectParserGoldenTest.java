@@ -69,6 +69,26 @@ class ConnectParserGoldenTest {
           """,
           info("MQTT", 4, "a", null, false, true, 60, -1, false, 0, false, List.of(), 15)),
 
+      valid("3.1.1 from a Mosquitto bridge (try_private)", """
+          10 0D               # CONNECT, remaining length 13
+          00 04 4D 51 54 54   # "MQTT"
+          84                  # level 4 with bit 7 set: a bridge; routed as 3.1.1
+          02                  # flags: clean session
+          00 3C               # keep alive 60
+          00 01 61            # client id "a"
+          """,
+          info("MQTT", 4, "a", null, false, true, 60, -1, false, 0, false, List.of(), 15)),
+
+      valid("3.1 from a Mosquitto bridge (try_private)", """
+          10 0F               # CONNECT, remaining length 15
+          00 06 4D 51 49 73 64 70   # "MQIsdp"
+          83                  # level 3 with bit 7 set: a bridge; routed as 3.1
+          02                  # flags: clean session
+          00 3C               # keep alive 60
+          00 01 62            # client id "b"
+          """,
+          info("MQIsdp", 3, "b", null, false, true, 60, -1, false, 0, false, List.of(), 17)),
+
       valid("3.1.1 empty client id with clean session", """
           10 0C               # CONNECT, remaining length 12
           00 04 4D 51 54 54   # "MQTT"
@@ -306,6 +326,12 @@ class ConnectParserGoldenTest {
           >06                 # level 6
           02 00 3C 00 01 61
           """, RejectReason.UNSUPPORTED_PROTOCOL_LEVEL, 6),
+
+      invalid("MQTT 5 with the bridge bit", """
+          10 0E 00 04 4D 51 54 54   # "MQTT"
+          >85                 # bit 7 on level 5: no broker defines it
+          02 00 3C 00 00 01 61
+          """, RejectReason.UNSUPPORTED_PROTOCOL_LEVEL, 0x85),
 
       invalid("MQIsdp with level 4", """
           10 0F 00 06 4D 51 49 73 64 70   # "MQIsdp"

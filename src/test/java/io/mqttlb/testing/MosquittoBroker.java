@@ -11,6 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,18 +28,26 @@ public final class MosquittoBroker implements AutoCloseable {
   private final String id;
   private final int port;
   private final Path dir;
+  private final List<String> extraConfig;
   private Process process;
 
-  private MosquittoBroker(String id, int port, Path dir) {
+  private MosquittoBroker(String id, int port, Path dir, List<String> extraConfig) {
     this.id = id;
     this.port = port;
     this.dir = dir;
+    this.extraConfig = extraConfig;
   }
 
   /** Starts {@code mosquitto -c FILE} on a free port; fails with a clear message when it is not installed. */
   public static MosquittoBroker start(String id) {
+    return start(id, List.of());
+  }
+
+  /** As {@link #start(String)}, with more lines for its configuration file (e.g. a bridge). */
+  public static MosquittoBroker start(String id, List<String> extraConfig) {
     try {
-      MosquittoBroker broker = new MosquittoBroker(id, Ports.free(), Files.createTempDirectory("mqttlb-mosquitto-" + id));
+      MosquittoBroker broker = new MosquittoBroker(id, Ports.free(), Files.createTempDirectory("mqttlb-mosquitto-" + id),
+          extraConfig);
       broker.launch();
       return broker;
     } catch (IOException e) {
@@ -47,14 +57,15 @@ public final class MosquittoBroker implements AutoCloseable {
 
   private void launch() throws IOException {
     Path conf = dir.resolve("mosquitto.conf");
-    Files.writeString(conf, String.join("\n",
+    List<String> lines = new ArrayList<>(List.of(
         "listener " + port + " 127.0.0.1",
         "allow_anonymous true",
         "persistence false",
         "max_queued_messages 100000",
         "log_type error",
-        "log_type warning",
-        ""));
+        "log_type warning"));
+    lines.addAll(extraConfig);
+    Files.writeString(conf, String.join("\n", lines) + "\n");
     try {
       process = new ProcessBuilder(mosquittoBinary(), "-c", conf.toString())
           .redirectErrorStream(true)
