@@ -1,5 +1,9 @@
 package io.mqttlb.routing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.net.endpoint.InteractionMetrics;
 import io.vertx.core.net.endpoint.LoadBalancer;
@@ -40,7 +44,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * allocated nothing but were slower in a trial run, one more pointer to chase per lookup.
  * {@link #vertxConsistentHashing} is Vert.x core's {@code LoadBalancer.consistentHashing} selector
  * (public API) with the same number of brokers and virtual nodes, but its own points; it takes the
- * client id, so it is compared with {@link #hashKeyAndLookup}.
+ * client id, so it is compared with {@link #hashKeyAndLookup}. A third, {@link #hashKeyGuava}, is
+ * Guava's {@code murmur3_128(0).hashString}, which {@link RingHash} used to call and whose values
+ * it reproduces without allocating (checked in setup for every key); {@link #hashKeyAndLookupGuava}
+ * is the whole decision with it, as it was.
  *
  * <pre>
  * mvn -B -Pbench package -DskipTests
@@ -57,6 +64,7 @@ public class HashRingBenchmark {
 
   private static final int KEYS = 1 << 16;
   private static final int MASK = KEYS - 1;
+  private static final HashFunction GUAVA_MURMUR3_128 = Hashing.murmur3_128(0);
 
   @Param({"1000"})
   int brokers;
@@ -67,6 +75,7 @@ public class HashRingBenchmark {
   private HashRing ring;
   private long[] keyHashes;
   private String[] clientIds;
+  private byte[][] clientIdsUtf8;
   private IntPredicate tenthDown;
   private int cursor;
 
@@ -81,13 +90,29 @@ public class HashRingBenchmark {
     Random random = new Random(42);
     clientIds = new String[KEYS];
     keyHashes = new long[KEYS];
+    clientIdsUtf8 = new byte[KEYS][];
     for (int i = 0; i < KEYS; i++) {
       clientIds[i] =
           i % 2 == 0
               ? new UUID(random.nextLong(), random.nextLong()).toString()
               : String.format("sensor-%08x", random.nextInt());
       keyHashes[i] = RingHash.hashKey(clientIds[i]);
+      clientIdsUtf8[i] = clientIds[i].getBytes(UTF_8);
+      if (keyHashes[i] != GUAVA_MURMUR3_128.hashString(clientIds[i], UTF_8).asLong()
+          || keyHashes[i] != RingHash.hashKey(clientIdsUtf8[i], 0, clientIdsUtf8[i].length)) {
+        throw new IllegalStateException("RingHash disagrees with Guava for key " + i);
+      }
     }
+
+    // Lay the ids out as a client id just decoded from CONNECT is: each String next to its bytes,
+    // in the order they are read. Left where setup's garbage and G1's copying had scattered them,
+    // every id cost a dependent cache miss or two, and hashKey measured that latency (about 85 ns,
+    // whatever the hash) rather than hashing. A full GC now moves them to the old generation,
+    // keeping this order (G1's full GC slides objects), where no later young GC copies them.
+    for (int i = 0; i < KEYS; i++) {
+      clientIds[i] = new String(clientIds[i].toCharArray());
+    }
+    System.gc();
 
     boolean[] usable = new boolean[ring.memberCount()];
     for (int m = 0; m < usable.length; m++) {
@@ -128,10 +153,29 @@ public class HashRingBenchmark {
     return RingHash.hashKey(clientIds[cursor++ & MASK]);
   }
 
+  /** Hashing a client id given as UTF-8 bytes, as it arrives in CONNECT. */
+  @Benchmark
+  public long hashKeyUtf8() {
+    byte[] clientId = clientIdsUtf8[cursor++ & MASK];
+    return RingHash.hashKey(clientId, 0, clientId.length);
+  }
+
+  /** Baseline for {@link #hashKey}: the same hash through Guava. */
+  @Benchmark
+  public long hashKeyGuava() {
+    return GUAVA_MURMUR3_128.hashString(clientIds[cursor++ & MASK], UTF_8).asLong();
+  }
+
   /** The whole route decision in hash mode: hash the client id, then look it up. */
   @Benchmark
   public int hashKeyAndLookup() {
     return ring.lookup(RingHash.hashKey(clientIds[cursor++ & MASK]));
+  }
+
+  /** {@link #hashKeyAndLookup} hashing through Guava, as RingHash did before. */
+  @Benchmark
+  public int hashKeyAndLookupGuava() {
+    return ring.lookup(GUAVA_MURMUR3_128.hashString(clientIds[cursor++ & MASK], UTF_8).asLong());
   }
 
   /** The classic ring: a TreeMap from point to broker id, over the points of {@code ring}. */
