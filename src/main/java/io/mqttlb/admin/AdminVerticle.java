@@ -1,5 +1,6 @@
 package io.mqttlb.admin;
 
+import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.metrics.Metrics;
@@ -35,21 +36,21 @@ public final class AdminVerticle extends VerticleBase {
   private static final int MAX_REQUEST_LINE = 4 * MAX_KEY_LENGTH;
 
   private final String nodeId;
-  private final String mode;
   private final AdminConfig config;
   private final Router router;
   private final Supplier<RoutingSnapshot> snapshots;
+  private final TierState state;
   private final BrokerSuspicion suspicion;
   private final Metrics metrics;
   private HttpServer server;
 
-  public AdminVerticle(String nodeId, String mode, AdminConfig config, Router router,
-                       Supplier<RoutingSnapshot> snapshots, BrokerSuspicion suspicion, Metrics metrics) {
+  public AdminVerticle(String nodeId, AdminConfig config, Router router, Supplier<RoutingSnapshot> snapshots,
+                       TierState state, BrokerSuspicion suspicion, Metrics metrics) {
     this.nodeId = nodeId;
-    this.mode = mode;
     this.config = config;
     this.router = router;
     this.snapshots = snapshots;
+    this.state = state;
     this.suspicion = suspicion;
     this.metrics = metrics;
   }
@@ -63,7 +64,7 @@ public final class AdminVerticle extends VerticleBase {
     web.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     web.get("/api/v1/status").handler(this::status);
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
-    web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", mode)));
+    web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.get().mode().label())));
     web.get("/api/v1/route").handler(this::route);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
@@ -105,9 +106,9 @@ public final class AdminVerticle extends VerticleBase {
   private void status(RoutingContext ctx) {
     json(ctx, 200, new JsonObject()
         .put("node", nodeId)
-        .put("mode", mode)
+        .put("mode", snapshots.get().mode().label())
         .put("epoch", snapshots.get().epoch())
-        .put("members", new JsonArray().add(nodeId))
+        .put("members", new JsonArray(state.members()))
         .put("clients", metrics.clientsActive())
         .put("brokers", brokers()));
   }

@@ -28,7 +28,7 @@ final class NodeCommand implements Callable<Integer> {
     }
     BalancerNode node;
     try {
-      node = BalancerNode.start(nodeConfig).await(60, TimeUnit.SECONDS);
+      node = BalancerNode.start(nodeConfig, config.toString()).await(90, TimeUnit.SECONDS);
     } catch (Exception e) {
       System.err.println("mqttlb: node " + nodeConfig.nodeId() + " did not start: " + e.getMessage());
       return Main.EXIT_FAILURE;

@@ -1,5 +1,6 @@
 package io.mqttlb.config;
 
+import io.mqttlb.cluster.HazelcastSetup;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.MalformedInputException;
@@ -261,9 +262,6 @@ public final class ConfigLoader {
       long finalMaxEntries = maxEntries;
       RoutingConfig routing = build(value, Map.of("stickyTtl", "table.stickyTtl", "maxEntries", "table.maxEntries"),
           () -> new RoutingConfig(finalMode, finalKey, virtualNodes, finalTtl, finalMaxEntries));
-      if (mode == RoutingMode.TABLE) {
-        planned.add(NotYetAvailable.TABLE_MODE.use(value.childPath("mode")));
-      }
       return routing;
     }
 
@@ -299,7 +297,11 @@ public final class ConfigLoader {
         // Also what ${HAZELCAST_CONFIG:-} gives when the variable is unset: run standalone.
         return ClusterConfig.standalone();
       }
-      planned.add(NotYetAvailable.CLUSTER.use(hazelcast.path()));
+      try {
+        HazelcastSetup.read(Path.of(path)); // relative paths are read from the working directory
+      } catch (IllegalArgumentException e) { // InvalidPathException too
+        throw value.error("hazelcastConfig", e.getMessage());
+      }
       return new ClusterConfig(path);
     }
 

@@ -19,11 +19,7 @@ enum NotYetAvailable {
   /** {@code listeners[i].acceptProxyProtocol: true} ({@code false} is the current behaviour). */
   ACCEPT_PROXY_PROTOCOL("accepting a PROXY protocol header is not available in this version yet; remove the key or set it to false"),
   /** {@code brokers[i].sendProxyProtocol: v1|v2} ({@code none} is the current behaviour). */
-  SEND_PROXY_PROTOCOL("sending a PROXY protocol header to brokers is not available in this version yet; remove the key or set it to none"),
-  /** {@code cluster.hazelcastConfig}, non-empty. */
-  CLUSTER("clustering is not available in this version yet; remove the key to run standalone"),
-  /** {@code routing.mode: table}. */
-  TABLE_MODE("table mode needs the cluster tier, not available in this version yet; use hash");
+  SEND_PROXY_PROTOCOL("sending a PROXY protocol header to brokers is not available in this version yet; remove the key or set it to none");
 
   private final String problem;
 

@@ -1,6 +1,7 @@
 package io.mqttlb.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.DoubleSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Every metric of a node: the names live here and nowhere else, all prefixed {@code mqttlb_}.
@@ -27,6 +30,12 @@ public final class Metrics {
   public static final String BROKER_CONNECT_FAILURES = "mqttlb_broker_connect_failures";
   public static final String BROKER_CONNECT_SECONDS = "mqttlb_broker_connect_seconds";
   public static final String RELAYED_BYTES = "mqttlb_relayed_bytes";
+  public static final String ROUTED = "mqttlb_routed";
+  public static final String ROUTING_EPOCH = "mqttlb_routing_epoch";
+  public static final String TABLE_ENTRIES = "mqttlb_table_entries";
+  public static final String STICKY_WRITES_DROPPED = "mqttlb_sticky_writes_dropped";
+  public static final String STICKY_EVICTIONS = "mqttlb_sticky_evictions";
+  public static final String CLUSTER_MEMBERS = "mqttlb_cluster_members";
 
   /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
@@ -37,6 +46,7 @@ public final class Metrics {
   private final AtomicInteger clientsActive = new AtomicInteger();
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final Map<String, Counter> routed = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
 
@@ -83,6 +93,41 @@ public final class Metrics {
   public double rejectedCount(String reason) {
     Counter counter = rejections.get(reason);
     return counter == null ? 0 : counter.count();
+  }
+
+  /** A client was sent to a broker; {@code source} is ring, override or sticky. */
+  public void routed(String source) {
+    routed.computeIfAbsent(source, s -> Counter.builder(ROUTED).tag("source", s)
+        .description("Client connections routed, by what decided the broker").register(registry))
+        .increment();
+  }
+
+  public double routedCount(String source) {
+    Counter counter = routed.get(source);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * Registers the gauges that read the shared state: the routing epoch, the table's entries by
+   * kind, sticky writes dropped and entries evicted, and the cluster's member count.
+   */
+  public void bindTierState(ToDoubleFunction<String> tableEntries, DoubleSupplier epoch, DoubleSupplier members,
+                            DoubleSupplier stickyWritesDropped, DoubleSupplier stickyEvictions) {
+    Gauge.builder(ROUTING_EPOCH, epoch::getAsDouble)
+        .description("Epoch of the routing snapshot in use; grows with every broker or mode change")
+        .register(registry);
+    Gauge.builder(CLUSTER_MEMBERS, members::getAsDouble)
+        .description("Nodes in the tier, as this node sees it").register(registry);
+    for (String kind : new String[] {"override", "sticky"}) {
+      Gauge.builder(TABLE_ENTRIES, () -> tableEntries.applyAsDouble(kind)).tag("kind", kind)
+          .description("Entries of the shared routing table").register(registry);
+    }
+    FunctionCounter.builder(STICKY_WRITES_DROPPED, stickyWritesDropped, DoubleSupplier::getAsDouble)
+        .description("Sticky entries not written because the background writer was too far behind")
+        .register(registry);
+    FunctionCounter.builder(STICKY_EVICTIONS, stickyEvictions, DoubleSupplier::getAsDouble)
+        .description("Sticky entries removed to keep the table within routing.table.maxEntries")
+        .register(registry);
   }
 
   public BrokerMeters broker(String brokerId) {

@@ -1,6 +1,11 @@
 package io.mqttlb.node;
 
 import io.mqttlb.admin.AdminVerticle;
+import io.mqttlb.cluster.HazelcastSetup;
+import io.mqttlb.cluster.HazelcastStateStore;
+import io.mqttlb.cluster.LocalStateStore;
+import io.mqttlb.cluster.SnapshotPublisher;
+import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.metrics.Metrics;
@@ -13,18 +18,20 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running balancer node: its own Vert.x instance (native epoll when available), one listener
+ * One running balancer node: its own Vert.x instance (native epoll when available; clustered through
+ * Hazelcast when {@code cluster.hazelcastConfig} is set), the tier's shared state, one listener
  * verticle per event loop for each configured listener, and the admin API. The {@code node} and
  * {@code demo} commands and the tests all start nodes through this class.
  */
@@ -34,41 +41,76 @@ public final class BalancerNode {
   private final NodeConfig config;
   private final Vertx vertx;
   private final Metrics metrics = new Metrics();
-  private final AtomicReference<RoutingSnapshot> snapshot;
+  private final TierState state;
+  private final SnapshotPublisher snapshots;
   private final BrokerSuspicion suspicion;
   private final Router router;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
   private int adminPort;
 
-  private BalancerNode(NodeConfig config, Vertx vertx) {
+  private BalancerNode(NodeConfig config, Vertx vertx, TierState state) {
     this.config = config;
     this.vertx = vertx;
-    this.snapshot = new AtomicReference<>(RoutingSnapshot.of(1, config.brokers(), config.routing().virtualNodes()));
+    this.state = state;
+    this.snapshots = new SnapshotPublisher(vertx, state, config.routing().virtualNodes());
     // Until health checks exist, a broker that failed a connect is skipped for one health interval.
     this.suspicion = new BrokerSuspicion(config.health().interval());
-    this.router = new Router(snapshot::get, config.routing().key(), suspicion);
+    this.router = new Router(snapshots::current, config.routing().key(), suspicion, state);
+    metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
+        () -> snapshots.current().epoch(), () -> state.members().size(),
+        state::stickyWritesDropped, state::stickyEvictions);
   }
 
   /** Starts a node; the future fails, and nothing stays open, when a port cannot be bound. */
   public static Future<BalancerNode> start(NodeConfig config) {
-    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
-    BalancerNode node = new BalancerNode(config, vertx);
+    return start(config, "the configuration");
+  }
+
+  /**
+   * Starts a node whose configuration came from {@code configSource} (named in log lines about the
+   * cluster's state overriding the file).
+   */
+  public static Future<BalancerNode> start(NodeConfig config, String configSource) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    if (!config.cluster().clustered()) {
+      Vertx vertx = Vertx.builder().with(options).build();
+      TierState state = TierState.open(new LocalStateStore(config.nodeId()), config, configSource);
+      return startOn(vertx, config, state);
+    }
+    HazelcastClusterManager clusterManager;
+    try {
+      clusterManager = new HazelcastClusterManager(
+          HazelcastSetup.load(Path.of(config.cluster().hazelcastConfig()), config.nodeId()));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfig: " + e.getMessage(), e));
+    }
+    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
+        .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e)))
+        .compose(vertx -> vertx.executeBlocking(() -> TierState.open(
+                new HazelcastStateStore(clusterManager.getHazelcastInstance()), config, configSource))
+            .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)))
+            .compose(state -> startOn(vertx, config, state)));
+  }
+
+  private static Future<BalancerNode> startOn(Vertx vertx, NodeConfig config, TierState state) {
+    BalancerNode node = new BalancerNode(config, vertx, state);
+    node.snapshots.start();
     return node.deploy()
         .map(v -> node)
-        .recover(failure -> vertx.close().transform(ignored -> Future.<BalancerNode>failedFuture(failure)));
+        .recover(failure -> node.closeAll().transform(ignored -> Future.<BalancerNode>failedFuture(failure)));
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion);
+    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state);
     Future<Void> chain = Future.succeededFuture();
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
     return chain.compose(v -> deployAdmin()).onSuccess(v -> log.info(
         "node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
-        config.nodeId(), listenerPorts, config.admin().host(), adminPort, config.brokers().size(),
-        config.routing().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+        config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
+        snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
   }
 
   /**
@@ -96,8 +138,8 @@ public final class BalancerNode {
   }
 
   private Future<Void> deployAdmin() {
-    AdminVerticle admin = new AdminVerticle(config.nodeId(), config.routing().mode().label(), config.admin(),
-        router, snapshot::get, suspicion, metrics);
+    AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots::current, state,
+        suspicion, metrics);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()
@@ -118,7 +160,13 @@ public final class BalancerNode {
     for (String id : listenerDeployments) {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.eventually(() -> vertx.close()).onComplete(ar -> log.info("node {} stopped", config.nodeId()));
+    return chain.eventually(this::closeAll).onComplete(ar -> log.info("node {} stopped", config.nodeId()));
+  }
+
+  /** Stops the sticky writer, then Vert.x, which leaves the cluster. */
+  private Future<Void> closeAll() {
+    state.close();
+    return vertx.close();
   }
 
   public NodeConfig config() {
@@ -134,7 +182,11 @@ public final class BalancerNode {
   }
 
   public RoutingSnapshot snapshot() {
-    return snapshot.get();
+    return snapshots.current();
+  }
+
+  public TierState state() {
+    return state;
   }
 
   /** The port each listener bound, by listener name. */

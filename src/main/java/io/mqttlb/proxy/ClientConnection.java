@@ -1,5 +1,6 @@
 package io.mqttlb.proxy;
 
+import io.mqttlb.config.RoutingMode;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.BrokerMeters;
 import io.mqttlb.mqtt.Connack;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>The client's bytes are buffered until they hold a complete CONNECT, the client is paused while
  * the broker connection opens, the buffered bytes (CONNECT and anything pipelined after it) are
  * replayed to the broker, and from then on bytes flow both ways through {@link Forwarder}s. Closing
- * either side closes the other.
+ * either side closes the other. In table mode the client's sticky entry is written when the relay
+ * starts and refreshed when it ends, so that its TTL counts from the last disconnect (DESIGN §2.4).
  */
 final class ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -53,6 +55,7 @@ final class ClientConnection {
   private long connectTimer = -1;
   private NetSocket broker;
   private BrokerMeters brokerMeters;
+  private RouteDecision routed;
 
   ClientConnection(Vertx vertx, NetSocket client, NetClient brokerClient, ProxyRuntime runtime) {
     this.vertx = vertx;
@@ -161,6 +164,9 @@ final class ClientConnection {
     broker = socket;
     broker.setWriteQueueMaxSize(ListenerVerticle.WRITE_QUEUE_MAX_BYTES);
     brokerMeters = meters;
+    routed = decision;
+    metrics.routed(decision.source());
+    recordSticky();
     log.debug("client {} key {} ({}) -> broker {}", remote, decision.key().value(), decision.key().source().label(),
         decision.broker().id());
     broker.closeHandler(v -> onBrokerClosed());
@@ -202,6 +208,14 @@ final class ClientConnection {
     brokerMeters.disconnected();
     state = State.CLOSED;
     client.close();
+    recordSticky(); // the broker side closes last in every relayed connection: refresh once, here
+  }
+
+  /** Writes or refreshes the sticky entry, in the background, while the tier is in table mode. */
+  private void recordSticky() {
+    if (runtime.router().mode() == RoutingMode.TABLE) {
+      runtime.state().recordSticky(routed.key().value(), routed.broker().id());
+    }
   }
 
   private void append(Buffer data) {

@@ -1,30 +1,46 @@
 package io.mqttlb.routing;
 
 import io.mqttlb.config.KeyField;
+import io.mqttlb.config.RoutingMode;
 import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Hash-mode routing (DESIGN §2.3): the ring decides, no state is read or written.
+ * Picks a broker for a client (DESIGN §2). In {@code hash} mode the ring decides and no state is
+ * read. In {@code table} mode an override wins, else a live sticky entry, else the ring; a table
+ * entry naming a broker that is gone, unavailable or already tried is passed over, so the ring
+ * decides and the caller's sticky write then moves the entry to the new broker.
  *
- * <p>Brokers that are not available are skipped by walking clockwise. When every broker is
- * unavailable the ring owner is tried anyway: a suspicion may be stale, and trying costs one
- * connect attempt while refusing costs the client its connection. Thread-safe; reads the current
- * snapshot once per decision.
+ * <p>Unavailable brokers are skipped by walking clockwise. When every broker is unavailable the
+ * ring owner is tried anyway: a suspicion may be stale, and trying costs one connect attempt while
+ * refusing costs the client its connection. Thread-safe; reads the current snapshot once per
+ * decision.
  */
 public final class Router {
   private final Supplier<RoutingSnapshot> snapshots;
   private final KeyField keyField;
   private final BrokerAvailability availability;
+  private final RoutingTable table;
 
   public Router(Supplier<RoutingSnapshot> snapshots, KeyField keyField, BrokerAvailability availability) {
+    this(snapshots, keyField, availability, RoutingTable.EMPTY);
+  }
+
+  public Router(Supplier<RoutingSnapshot> snapshots, KeyField keyField, BrokerAvailability availability,
+                RoutingTable table) {
     this.snapshots = snapshots;
     this.keyField = keyField;
     this.availability = availability;
+    this.table = table;
   }
 
   public KeyField keyField() {
     return keyField;
+  }
+
+  /** The mode of the current snapshot. */
+  public RoutingMode mode() {
+    return snapshots.get().mode();
   }
 
   /** Routes a client by its CONNECT fields; returns null when there is no broker at all. */
@@ -45,6 +61,16 @@ public final class Router {
   }
 
   private RouteDecision pick(RoutingSnapshot snapshot, RoutingKey key, long hash, Set<String> tried) {
+    if (snapshot.mode() == RoutingMode.TABLE) {
+      RouteDecision fromTable = fromTable(snapshot, key, hash, table.overrideBroker(key.value()),
+          RouteDecision.SOURCE_OVERRIDE, tried);
+      if (fromTable == null) {
+        fromTable = fromTable(snapshot, key, hash, table.stickyBroker(key.value()), RouteDecision.SOURCE_STICKY, tried);
+      }
+      if (fromTable != null) {
+        return fromTable;
+      }
+    }
     HashRing ring = snapshot.ring();
     int index = ring.lookup(hash, i -> {
       String id = ring.memberId(i);
@@ -57,5 +83,14 @@ public final class Router {
       return null;
     }
     return new RouteDecision(key, hash, snapshot.broker(index), RouteDecision.SOURCE_RING, snapshot.epoch());
+  }
+
+  private RouteDecision fromTable(RoutingSnapshot snapshot, RoutingKey key, long hash, String brokerId,
+                                  String source, Set<String> tried) {
+    if (brokerId == null || tried.contains(brokerId) || !availability.isAvailable(brokerId)) {
+      return null;
+    }
+    int index = snapshot.ring().indexOf(brokerId);
+    return index < 0 ? null : new RouteDecision(key, hash, snapshot.broker(index), source, snapshot.epoch());
   }
 }

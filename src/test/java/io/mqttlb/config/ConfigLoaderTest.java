@@ -98,10 +98,15 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void designExampleAsWrittenAsksForClusteringWhichThisVersionRefuses() {
-    ConfigException e = assertThrows(ConfigException.class, () -> parse(DESIGN_EXAMPLE));
-    assertEquals("node.yaml: cluster.hazelcastConfig: clustering is not available in this version yet;"
-        + " remove the key to run standalone", e.getMessage());
+  void designExampleAsWrittenJoinsAClusterWithTheShippedHazelcastFile() throws ConfigException {
+    NodeConfig config = parse(DESIGN_EXAMPLE);
+    assertTrue(config.cluster().clustered());
+    assertEquals("cluster-config/hazelcast.yaml", config.cluster().hazelcastConfig());
+  }
+
+  @Test
+  void tableModeIsAccepted() throws ConfigException {
+    assertEquals(RoutingMode.TABLE, parse(BROKER + "routing:\n  mode: table\n").routing().mode());
   }
 
   @Test
@@ -351,10 +356,20 @@ class ConfigLoaderTest {
             "brokers[0].sendProxyProtocol",
             "sending a PROXY protocol header to brokers is not available in this version yet;"
                 + " remove the key or set it to none"),
-        bad("table mode", BROKER + "routing:\n  mode: table\n", "routing.mode",
-            "table mode needs the cluster tier, not available in this version yet; use hash"),
-        bad("clustering, even without brokers", "cluster:\n  hazelcastConfig: cluster-config/hazelcast.yaml\n",
-            "cluster.hazelcastConfig", "clustering is not available in this version yet; remove the key to run standalone"));
+        // Clustering: the Hazelcast file is read when the configuration is, so a bad one stops nothing running.
+        bad("missing Hazelcast file", "cluster:\n  hazelcastConfig: no/such/hazelcast.yaml\n", "cluster.hazelcastConfig",
+            "no such file " + Path.of("no/such/hazelcast.yaml").toAbsolutePath()),
+        bad("not a Hazelcast file", "cluster:\n  hazelcastConfig: pom.xml\n", "cluster.hazelcastConfig",
+            "not a Hazelcast configuration: pom.xml: " + hazelcastProblem("pom.xml")));
+  }
+
+  private static String hazelcastProblem(String file) {
+    try {
+      io.mqttlb.cluster.HazelcastSetup.read(Path.of(file));
+      return "(accepted)";
+    } catch (IllegalArgumentException e) {
+      return e.getMessage().substring(e.getMessage().indexOf(file + ": ") + file.length() + 2);
+    }
   }
 
   private static Arguments bad(String name, String yaml, String key, String problem) {

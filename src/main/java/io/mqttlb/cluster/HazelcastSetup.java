@@ -1,0 +1,56 @@
+package io.mqttlb.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MultiMapConfig;
+import java.io.FileNotFoundException;
+import java.nio.file.Path;
+
+/**
+ * Turns the operator's Hazelcast file ({@code cluster.hazelcastConfig}, YAML or XML) into the
+ * configuration a node starts with. The file stays the operator's: this adds only what mqttlb and
+ * Vert.x cannot run without, and defaults that the file did not set.
+ */
+public final class HazelcastSetup {
+  private HazelcastSetup() {}
+
+  /**
+   * Loads the file and completes it for the node {@code nodeId}.
+   *
+   * @throws IllegalArgumentException when the file is missing or not a Hazelcast configuration
+   */
+  public static Config load(Path file, String nodeId) {
+    Config config = read(file);
+    // Vert.x's event bus keeps its subscriptions in this multimap and needs set semantics.
+    config.getMultiMapConfig("__vertx.subs").setValueCollectionType(MultiMapConfig.ValueCollectionType.SET);
+    // A joining node must not route on an empty copy of the shared state: reads of mqttlb's
+    // replicated maps wait until the initial copy from the other members has arrived.
+    config.getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*").setAsyncFillup(false);
+    config.getMemberAttributeConfig().setAttribute(HazelcastStateStore.NODE_ATTRIBUTE, nodeId);
+    defaultProperty(config, "hazelcast.logging.type", "slf4j");
+    defaultProperty(config, "hazelcast.phone.home.enabled", "false");
+    defaultProperty(config, "hazelcast.shutdownhook.enabled", "false"); // the node leaves the cluster itself
+    return config;
+  }
+
+  /**
+   * Reads the file as Hazelcast would, without starting anything.
+   *
+   * @throws IllegalArgumentException with a one-line reason when it cannot be used
+   */
+  public static Config read(Path file) {
+    try {
+      return Config.loadFromFile(file.toFile());
+    } catch (FileNotFoundException e) {
+      throw new IllegalArgumentException("no such file " + file.toAbsolutePath());
+    } catch (RuntimeException e) {
+      String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+      throw new IllegalArgumentException("not a Hazelcast configuration: " + file + ": " + message);
+    }
+  }
+
+  private static void defaultProperty(Config config, String name, String value) {
+    if (config.getProperty(name) == null && System.getProperty(name) == null) {
+      config.setProperty(name, value);
+    }
+  }
+}

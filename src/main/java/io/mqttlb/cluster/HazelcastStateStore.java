@@ -1,0 +1,109 @@
+package io.mqttlb.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.EntryAdapter;
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.MapEvent;
+import com.hazelcast.replicatedmap.ReplicatedMap;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The tier's state in Hazelcast. Every map is a {@link ReplicatedMap}: each member holds a full copy,
+ * so the reads on the connect path never leave the process (DESIGN §2.6); writes replicate
+ * asynchronously, within milliseconds on loopback. The seed claim uses a partitioned IMap because it
+ * needs one atomic answer for the whole cluster, which a replicated map cannot give.
+ */
+public final class HazelcastStateStore implements StateStore {
+  /** Member attribute carrying the mqttlb node id, so that {@link #members()} can name nodes. */
+  public static final String NODE_ATTRIBUTE = "mqttlb.node";
+  /** Prefix of every structure this store creates; {@link HazelcastSetup} configures them. */
+  public static final String PREFIX = "mqttlb.";
+
+  private final HazelcastInstance hazelcast;
+
+  public HazelcastStateStore(HazelcastInstance hazelcast) {
+    this.hazelcast = hazelcast;
+  }
+
+  @Override
+  public SharedMap map(String name) {
+    return new Replicated(hazelcast.getReplicatedMap(PREFIX + name));
+  }
+
+  @Override
+  public boolean claimSeed(String nodeId) {
+    return hazelcast.<String, String>getMap(PREFIX + "meta").putIfAbsent("seededBy", nodeId) == null;
+  }
+
+  @Override
+  public List<String> members() {
+    List<String> ids = new ArrayList<>();
+    for (Member member : hazelcast.getCluster().getMembers()) {
+      String id = member.getAttribute(NODE_ATTRIBUTE);
+      ids.add(id != null ? id : member.getAddress().toString());
+    }
+    return ids;
+  }
+
+  @Override
+  public boolean clustered() {
+    return true;
+  }
+
+  private record Replicated(ReplicatedMap<String, String> map) implements SharedMap {
+    @Override
+    public String get(String key) {
+      return map.get(key);
+    }
+
+    @Override
+    public void put(String key, String value) {
+      map.put(key, value);
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+      map.put(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public String remove(String key) {
+      return map.remove(key);
+    }
+
+    @Override
+    public int size() {
+      return map.size();
+    }
+
+    @Override
+    public Map<String, String> copy() {
+      Map<String, String> copy = new HashMap<>();
+      for (Map.Entry<String, String> entry : map.entrySet()) {
+        copy.put(entry.getKey(), entry.getValue());
+      }
+      return copy;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+      map.addEntryListener(new EntryAdapter<String, String>() {
+        @Override
+        public void onEntryEvent(EntryEvent<String, String> event) {
+          listener.run();
+        }
+
+        @Override
+        public void onMapEvent(MapEvent event) {
+          listener.run();
+        }
+      });
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.mqttlb.cluster;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** The state of a standalone node: plain concurrent maps in this process, TTLs checked on read. */
+public final class LocalStateStore implements StateStore {
+  private final String nodeId;
+  private final Map<String, LocalMap> maps = new ConcurrentHashMap<>();
+
+  public LocalStateStore(String nodeId) {
+    this.nodeId = nodeId;
+  }
+
+  @Override
+  public SharedMap map(String name) {
+    return maps.computeIfAbsent(name, n -> new LocalMap());
+  }
+
+  @Override
+  public boolean claimSeed(String nodeId) {
+    return true;
+  }
+
+  @Override
+  public List<String> members() {
+    return List.of(nodeId);
+  }
+
+  @Override
+  public boolean clustered() {
+    return false;
+  }
+
+  private static final class LocalMap implements SharedMap {
+    /** A value and when it expires ({@code System.nanoTime()}), or {@link Long#MAX_VALUE}. */
+    private record Timed(String value, long expiresAtNanos) {
+      boolean expired(long now) {
+        return expiresAtNanos != Long.MAX_VALUE && now - expiresAtNanos >= 0;
+      }
+    }
+
+    private final ConcurrentHashMap<String, Timed> entries = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    @Override
+    public String get(String key) {
+      Timed timed = entries.get(key);
+      if (timed == null) {
+        return null;
+      }
+      if (timed.expired(System.nanoTime())) {
+        entries.remove(key, timed);
+        return null;
+      }
+      return timed.value();
+    }
+
+    @Override
+    public void put(String key, String value) {
+      entries.put(key, new Timed(value, Long.MAX_VALUE));
+      changed();
+    }
+
+    @Override
+    public void put(String key, String value, Duration ttl) {
+      entries.put(key, new Timed(value, System.nanoTime() + ttl.toNanos()));
+      changed();
+    }
+
+    @Override
+    public String remove(String key) {
+      Timed removed = entries.remove(key);
+      if (removed != null) {
+        changed();
+      }
+      return removed == null || removed.expired(System.nanoTime()) ? null : removed.value();
+    }
+
+    @Override
+    public int size() {
+      purgeExpired();
+      return entries.size();
+    }
+
+    @Override
+    public Map<String, String> copy() {
+      purgeExpired();
+      Map<String, String> copy = new HashMap<>();
+      entries.forEach((k, v) -> copy.put(k, v.value()));
+      return copy;
+    }
+
+    @Override
+    public void onChange(Runnable listener) {
+      listeners.add(listener);
+    }
+
+    private void purgeExpired() {
+      long now = System.nanoTime();
+      entries.entrySet().removeIf(e -> e.getValue().expired(now));
+    }
+
+    private void changed() {
+      listeners.forEach(Runnable::run);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.mqttlb.cluster;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * A string map that every node of the tier sees. Reads are local and cheap (callable on an event
+ * loop); writes may block for a moment (call them off the event loop). Entries put with a TTL
+ * disappear after it. Replication is asynchronous: another node sees a write within milliseconds
+ * on loopback, not at once.
+ */
+public interface SharedMap {
+  String get(String key);
+
+  void put(String key, String value);
+
+  /** Puts an entry that expires after {@code ttl}. */
+  void put(String key, String value, Duration ttl);
+
+  /** Removes an entry; returns its value, or null when there was none. */
+  String remove(String key);
+
+  int size();
+
+  /** A copy of the live entries, for listings; costs a pass over the whole map. */
+  Map<String, String> copy();
+
+  /** Runs {@code listener} (on some Hazelcast or caller thread) after any entry changed. */
+  void onChange(Runnable listener);
+}

@@ -1,0 +1,71 @@
+package io.mqttlb.cluster;
+
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.RoutingMode;
+import io.mqttlb.routing.RoutingSnapshot;
+import io.vertx.core.Vertx;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps a node's routing snapshot in step with the shared state. Hazelcast's listener threads only
+ * ask for a rebuild; the rebuild runs on a Vert.x worker after a short delay that folds a burst of
+ * changes (an operator script adding ten brokers) into one new snapshot, then publishes it with a
+ * single atomic write that event loops read.
+ */
+public final class SnapshotPublisher {
+  private static final Logger log = LoggerFactory.getLogger(SnapshotPublisher.class);
+  /** Changes arriving within this many milliseconds of each other make one snapshot. */
+  static final long COALESCE_MILLIS = 10;
+
+  private final Vertx vertx;
+  private final TierState state;
+  private final int virtualNodes;
+  private final AtomicReference<RoutingSnapshot> current;
+  private final AtomicBoolean scheduled = new AtomicBoolean();
+
+  public SnapshotPublisher(Vertx vertx, TierState state, int virtualNodes) {
+    this.vertx = vertx;
+    this.state = state;
+    this.virtualNodes = virtualNodes;
+    this.current = new AtomicReference<>(RoutingSnapshot.of(1, state.mode(), state.brokers(), virtualNodes));
+  }
+
+  /** Starts following the shared state. */
+  public void start() {
+    state.onRoutingChange(this::requestRebuild);
+    requestRebuild(); // a change may have landed between the first snapshot and the listener
+  }
+
+  public RoutingSnapshot current() {
+    return current.get();
+  }
+
+  /** Callable from any thread, any number of times: at most one rebuild is pending. */
+  public void requestRebuild() {
+    if (scheduled.compareAndSet(false, true)) {
+      vertx.setTimer(COALESCE_MILLIS, id -> vertx.executeBlocking(() -> {
+        rebuild();
+        return null;
+      }, false));
+    }
+  }
+
+  /** Rebuilds now when the broker set or the mode differ from the current snapshot. */
+  synchronized void rebuild() {
+    scheduled.set(false); // a change from now on schedules another rebuild
+    RoutingMode mode = state.mode();
+    List<BrokerConfig> brokers = state.brokers();
+    RoutingSnapshot old = current.get();
+    if (old.mode() == mode && old.brokers().equals(brokers)) {
+      return;
+    }
+    RoutingSnapshot next = RoutingSnapshot.of(old.epoch() + 1, mode, brokers, virtualNodes);
+    current.set(next);
+    log.info("routing epoch {}: mode {}, brokers {}", next.epoch(), mode.label(),
+        brokers.stream().map(b -> b.id() + "=" + b.address() + "×" + b.weight()).toList());
+  }
+}

@@ -1,0 +1,23 @@
+package io.mqttlb.cluster;
+
+import java.util.List;
+
+/**
+ * Where the tier's shared state lives: in Hazelcast when the node is clustered, in this process when
+ * it runs standalone. {@link TierState} holds the meaning; a store only holds strings.
+ */
+public interface StateStore {
+  /** The map of this name; the same name gives the same map on every node. */
+  SharedMap map(String name);
+
+  /**
+   * Claims the right to seed the tier's state from this node's configuration. Exactly one caller in
+   * the cluster's lifetime gets {@code true}: the first node. Blocks for a cluster round trip.
+   */
+  boolean claimSeed(String nodeId);
+
+  /** The node ids of the live members, this one included. */
+  List<String> members();
+
+  boolean clustered();
+}

@@ -1,0 +1,274 @@
+package io.mqttlb.cluster;
+
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.RoutingMode;
+import io.mqttlb.routing.RoutingTable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state the whole tier shares (DESIGN §2, §5): the broker set, the routing mode, operators'
+ * overrides and learned sticky entries. Reads are local; the write methods may block for a cluster
+ * round trip and must be called off the event loop. Sticky entries are written in the background by
+ * a {@link StickyWriter}, so the connect path never waits for the cluster.
+ */
+public final class TierState implements RoutingTable, AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(TierState.class);
+  private static final String MODE = "mode";
+  /** How long a joining node waits for the seeding node to finish writing the state. */
+  private static final Duration SEED_WAIT = Duration.ofSeconds(30);
+
+  private final StateStore store;
+  private final SharedMap brokers;
+  private final SharedMap settings;
+  private final SharedMap overrides;
+  private final SharedMap sticky;
+  private final StickyWriter stickyWriter;
+
+  private TierState(StateStore store, Duration stickyTtl, long maxEntries) {
+    this.store = store;
+    this.brokers = store.map("brokers");
+    this.settings = store.map("settings");
+    this.overrides = store.map("overrides");
+    this.sticky = store.map("sticky");
+    this.stickyWriter = new StickyWriter(sticky, stickyTtl, maxEntries);
+  }
+
+  /**
+   * Opens the tier's state for a node. The first node of a cluster (and every standalone node)
+   * seeds it from its configuration; a node that joins a running tier adopts the tier's state and
+   * ignores the brokers and mode of its file, saying so in the log. Blocks: call off the event loop.
+   */
+  public static TierState open(StateStore store, NodeConfig config, String configSource) {
+    TierState state = new TierState(store, config.routing().stickyTtl(), config.routing().maxEntries());
+    if (store.claimSeed(config.nodeId())) {
+      state.seed(config);
+      if (store.clustered()) {
+        log.info("node {} is the first of the tier: seeded its state from {} (mode {}, brokers {})",
+            config.nodeId(), configSource, config.routing().mode().label(), describe(config.brokers()));
+      }
+    } else {
+      state.adopt(config, configSource);
+    }
+    state.stickyWriter.start();
+    return state;
+  }
+
+  private void seed(NodeConfig config) {
+    for (BrokerConfig broker : config.brokers()) {
+      putBroker(broker);
+    }
+    settings.put(MODE, config.routing().mode().label()); // written last: joining nodes wait for it
+  }
+
+  private void adopt(NodeConfig config, String configSource) {
+    long deadline = System.nanoTime() + SEED_WAIT.toNanos();
+    while (settings.get(MODE) == null && System.nanoTime() - deadline < 0) {
+      sleep(50);
+    }
+    if (settings.get(MODE) == null) {
+      log.warn("the tier claims to be seeded but has no state after {}; seeding it from {}", SEED_WAIT, configSource);
+      seed(config);
+      return;
+    }
+    List<BrokerConfig> tierBrokers = brokers();
+    log.info("node {} joined a running tier and adopts its state (mode {}, brokers {}); the cluster wins over {}",
+        config.nodeId(), mode().label(), describe(tierBrokers), configSource);
+    if (!sameBrokers(tierBrokers, config.brokers()) || mode() != config.routing().mode()) {
+      log.warn("{} differs from the tier's state and is ignored: file has mode {}, brokers {}", configSource,
+          config.routing().mode().label(), describe(config.brokers()));
+    }
+  }
+
+  // ---- brokers and mode ----
+
+  /** The broker set, sorted by id. */
+  public List<BrokerConfig> brokers() {
+    List<BrokerConfig> list = new ArrayList<>();
+    for (Map.Entry<String, String> entry : brokers.copy().entrySet()) {
+      BrokerConfig broker = decodeBroker(entry.getKey(), entry.getValue());
+      if (broker != null) {
+        list.add(broker);
+      }
+    }
+    list.sort(Comparator.comparing(BrokerConfig::id));
+    return list;
+  }
+
+  public BrokerConfig broker(String id) {
+    return decodeBroker(id, brokers.get(id));
+  }
+
+  /** Adds or changes a broker, cluster-wide. */
+  public void putBroker(BrokerConfig broker) {
+    brokers.put(broker.id(), broker.address() + '|' + broker.weight());
+  }
+
+  /** Removes a broker, cluster-wide; false when there was none of that id. */
+  public boolean removeBroker(String id) {
+    return brokers.remove(id) != null;
+  }
+
+  public RoutingMode mode() {
+    String label = settings.get(MODE);
+    try {
+      return label == null ? RoutingMode.HASH : RoutingMode.parse(label);
+    } catch (IllegalArgumentException e) {
+      log.warn("the tier's mode reads {}; routing in hash mode", label);
+      return RoutingMode.HASH;
+    }
+  }
+
+  public void setMode(RoutingMode mode) {
+    settings.put(MODE, mode.label());
+  }
+
+  /** Runs {@code listener} after the broker set or the mode changed, on any thread. */
+  public void onRoutingChange(Runnable listener) {
+    brokers.onChange(listener);
+    settings.onChange(listener);
+  }
+
+  public List<String> members() {
+    return store.members();
+  }
+
+  public boolean clustered() {
+    return store.clustered();
+  }
+
+  // ---- the table ----
+
+  @Override
+  public String overrideBroker(String key) {
+    return live(overrides.get(key));
+  }
+
+  @Override
+  public String stickyBroker(String key) {
+    return live(sticky.get(key));
+  }
+
+  /** Pins a key to a broker, cluster-wide; {@code ttl} null for an override that does not expire. */
+  public TableEntry putOverride(String key, String broker, Duration ttl) {
+    long expiresAt = ttl == null ? 0 : System.currentTimeMillis() + ttl.toMillis();
+    String value = TableEntry.encode(broker, expiresAt);
+    if (ttl == null) {
+      overrides.put(key, value);
+    } else {
+      overrides.put(key, value, ttl);
+    }
+    return new TableEntry(key, broker, TableEntry.OVERRIDE, expiresAt);
+  }
+
+  /** Removes a key's override and sticky entry; false when it had neither. */
+  public boolean removeEntry(String key) {
+    boolean removed = overrides.remove(key) != null;
+    return sticky.remove(key) != null || removed;
+  }
+
+  /**
+   * Notes, without waiting, that a client of this key was sent to (or left) this broker: its sticky
+   * entry is written or refreshed in the background with a full TTL.
+   */
+  public void recordSticky(String key, String broker) {
+    stickyWriter.enqueue(key, broker);
+  }
+
+  /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
+  public TablePage table(String prefix, int limit) {
+    TreeMap<String, TableEntry> matching = new TreeMap<>();
+    collect(sticky.copy(), TableEntry.STICKY, prefix, matching);
+    collect(overrides.copy(), TableEntry.OVERRIDE, prefix, matching); // an override hides a sticky entry
+    List<TableEntry> entries = matching.values().stream().limit(limit).collect(Collectors.toList());
+    long overrideCount = overrides.size();
+    long stickyCount = sticky.size();
+    return new TablePage(overrideCount + stickyCount, overrideCount, stickyCount, entries);
+  }
+
+  public long overrideCount() {
+    return overrides.size();
+  }
+
+  public long stickyCount() {
+    return sticky.size();
+  }
+
+  /** Sticky writes dropped because the background writer was too far behind. */
+  public long stickyWritesDropped() {
+    return stickyWriter.dropped();
+  }
+
+  /** Sticky entries removed to keep the table within {@code routing.table.maxEntries}. */
+  public long stickyEvictions() {
+    return stickyWriter.evicted();
+  }
+
+  @Override
+  public void close() {
+    stickyWriter.close();
+  }
+
+  private static void collect(Map<String, String> entries, String kind, String prefix, Map<String, TableEntry> into) {
+    long now = System.currentTimeMillis();
+    for (Map.Entry<String, String> entry : entries.entrySet()) {
+      if (prefix != null && !entry.getKey().startsWith(prefix)) {
+        continue;
+      }
+      TableEntry decoded = TableEntry.decode(entry.getKey(), entry.getValue(), kind);
+      if (decoded != null && (decoded.expiresAt() == 0 || decoded.expiresAt() > now)) {
+        into.put(decoded.key(), decoded);
+      }
+    }
+  }
+
+  /** The broker of a stored table value while it has not expired (the store's TTL may lag). */
+  private static String live(String value) {
+    if (value == null) {
+      return null;
+    }
+    long expiresAt = TableEntry.expiresAtOf(value);
+    return expiresAt != 0 && expiresAt <= System.currentTimeMillis() ? null : TableEntry.brokerOf(value);
+  }
+
+  private static BrokerConfig decodeBroker(String id, String value) {
+    if (value == null) {
+      return null;
+    }
+    int bar = value.lastIndexOf('|');
+    try {
+      return BrokerConfig.of(id, value.substring(0, bar), Integer.parseInt(value.substring(bar + 1)));
+    } catch (RuntimeException e) {
+      log.warn("ignoring broker {} with unreadable shared value {}", id, value);
+      return null;
+    }
+  }
+
+  private static boolean sameBrokers(List<BrokerConfig> a, List<BrokerConfig> b) {
+    List<BrokerConfig> sorted = new ArrayList<>(b);
+    sorted.sort(Comparator.comparing(BrokerConfig::id));
+    return a.equals(sorted);
+  }
+
+  private static String describe(List<BrokerConfig> brokers) {
+    return brokers.stream().map(b -> b.id() + "=" + b.address() + (b.weight() == 1 ? "" : "×" + b.weight()))
+        .collect(Collectors.joining(", ", "[", "]"));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the tier's state", e);
+    }
+  }
+}
