@@ -1,5 +1,6 @@
 package io.mqttlb.admin;
 
+import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
@@ -7,7 +8,6 @@ import io.mqttlb.metrics.Metrics;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
-import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -18,13 +18,12 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's admin HTTP API (DESIGN §5): health, Prometheus metrics, and the read-only calls of the
- * {@code /api/v1} tree. When a token is configured every {@code /api} call must carry it as a bearer
+ * The node's admin HTTP API (DESIGN §5): health, Prometheus metrics, status and route here, the calls
+ * that change the tier's state in {@link TierApi}. When a token is configured every {@code /api} call must carry it as a bearer
  * token. Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a 500.
  */
 public final class AdminVerticle extends VerticleBase {
@@ -38,13 +37,13 @@ public final class AdminVerticle extends VerticleBase {
   private final String nodeId;
   private final AdminConfig config;
   private final Router router;
-  private final Supplier<RoutingSnapshot> snapshots;
+  private final SnapshotPublisher snapshots;
   private final TierState state;
   private final BrokerSuspicion suspicion;
   private final Metrics metrics;
   private HttpServer server;
 
-  public AdminVerticle(String nodeId, AdminConfig config, Router router, Supplier<RoutingSnapshot> snapshots,
+  public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
                        TierState state, BrokerSuspicion suspicion, Metrics metrics) {
     this.nodeId = nodeId;
     this.config = config;
@@ -64,8 +63,9 @@ public final class AdminVerticle extends VerticleBase {
     web.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
     web.get("/api/v1/status").handler(this::status);
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
-    web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.get().mode().label())));
+    web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
     web.get("/api/v1/route").handler(this::route);
+    new TierApi(vertx, state, snapshots).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(500, ctx -> {
@@ -106,16 +106,20 @@ public final class AdminVerticle extends VerticleBase {
   private void status(RoutingContext ctx) {
     json(ctx, 200, new JsonObject()
         .put("node", nodeId)
-        .put("mode", snapshots.get().mode().label())
-        .put("epoch", snapshots.get().epoch())
+        .put("mode", snapshots.current().mode().label())
+        .put("epoch", snapshots.current().epoch())
         .put("members", new JsonArray(state.members()))
         .put("clients", metrics.clientsActive())
-        .put("brokers", brokers()));
+        .put("brokers", brokers())
+        .put("table", new JsonObject()
+            .put("size", state.overrideCount() + state.stickyCount())
+            .put("overrides", state.overrideCount())
+            .put("sticky", state.stickyCount())));
   }
 
   private JsonArray brokers() {
     JsonArray list = new JsonArray();
-    for (BrokerConfig broker : snapshots.get().brokers()) {
+    for (BrokerConfig broker : snapshots.current().brokers()) {
       list.add(new JsonObject()
           .put("id", broker.id())
           .put("address", broker.address())

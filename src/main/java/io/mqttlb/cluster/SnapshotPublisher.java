@@ -54,8 +54,11 @@ public final class SnapshotPublisher {
     }
   }
 
-  /** Rebuilds now when the broker set or the mode differ from the current snapshot. */
-  synchronized void rebuild() {
+  /**
+   * Rebuilds now, on the caller's thread, when the broker set or the mode differ from the current
+   * snapshot. Reads the shared state: call off the event loop.
+   */
+  public synchronized void rebuild() {
     scheduled.set(false); // a change from now on schedules another rebuild
     RoutingMode mode = state.mode();
     List<BrokerConfig> brokers = state.brokers();

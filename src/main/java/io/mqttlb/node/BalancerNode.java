@@ -138,7 +138,7 @@ public final class BalancerNode {
   }
 
   private Future<Void> deployAdmin() {
-    AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots::current, state,
+    AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
         suspicion, metrics);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())

@@ -1,0 +1,199 @@
+package io.mqttlb.admin;
+
+import io.mqttlb.cluster.SnapshotPublisher;
+import io.mqttlb.cluster.TableEntry;
+import io.mqttlb.cluster.TablePage;
+import io.mqttlb.cluster.TierState;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.Durations;
+import io.mqttlb.config.RoutingMode;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls that change the tier's shared state (DESIGN §5): brokers, mode and the routing table.
+ * A write goes to the cluster from a worker thread (it may wait for a cluster round trip); then this
+ * node rebuilds its own routing snapshot before answering, so that the caller's next call to the
+ * same node already sees the change. Other nodes follow within milliseconds.
+ */
+final class TierApi {
+  private static final Logger log = LoggerFactory.getLogger(TierApi.class);
+  static final int DEFAULT_TABLE_LIMIT = 100;
+  static final int MAX_TABLE_LIMIT = 10_000;
+  /** MQTT strings, and so routing keys, are at most 65535 bytes. */
+  static final int MAX_KEY_LENGTH = 65535;
+
+  private final Vertx vertx;
+  private final TierState state;
+  private final SnapshotPublisher snapshots;
+
+  TierApi(Vertx vertx, TierState state, SnapshotPublisher snapshots) {
+    this.vertx = vertx;
+    this.state = state;
+    this.snapshots = snapshots;
+  }
+
+  void mount(Router web) {
+    web.put("/api/v1/brokers/:id").handler(ctx -> call(ctx, () -> putBroker(ctx)));
+    web.delete("/api/v1/brokers/:id").handler(ctx -> call(ctx, () -> removeBroker(ctx)));
+    web.put("/api/v1/mode").handler(ctx -> call(ctx, () -> setMode(ctx)));
+    web.get("/api/v1/table").handler(ctx -> call(ctx, () -> table(ctx)));
+    web.put("/api/v1/table/:key").handler(ctx -> call(ctx, () -> putOverride(ctx)));
+    web.delete("/api/v1/table/:key").handler(ctx -> call(ctx, () -> removeEntry(ctx)));
+  }
+
+  /** The answer of a call: its status and body. */
+  private record Answer(int status, Object body) {}
+
+  /** Runs a call off the event loop and answers its result, or its {@link BadRequest}. */
+  private void call(RoutingContext ctx, Callable<Answer> work) {
+    vertx.executeBlocking(work, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        AdminVerticle.json(ctx, ar.result().status(), ar.result().body());
+      } else if (ar.cause() instanceof BadRequest bad) {
+        AdminVerticle.error(ctx, bad.status(), bad.getMessage());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  private Answer putBroker(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight"),
+        "{\"address\":\"10.0.0.5:1883\",\"weight\":1}");
+    BrokerConfig existing = state.broker(id);
+    Integer weight = body.integer("weight");
+    BrokerConfig broker;
+    try {
+      broker = BrokerConfig.of(id, body.string("address", true),
+          weight != null ? weight : existing != null ? existing.weight() : BrokerConfig.DEFAULT_WEIGHT);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+    state.putBroker(broker);
+    snapshots.rebuild();
+    log.info("broker {} {}: {} weight {}", id, existing == null ? "added" : "changed", broker.address(), broker.weight());
+    return new Answer(existing == null ? 201 : 200, brokerJson(broker));
+  }
+
+  private Answer removeBroker(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    if (state.broker(id) == null) {
+      throw new BadRequest(404, "no broker " + id);
+    }
+    if (state.brokers().size() == 1) {
+      throw new BadRequest(409, "broker " + id + " is the last one; add another before removing it");
+    }
+    state.removeBroker(id);
+    snapshots.rebuild();
+    log.info("broker {} removed", id);
+    return new Answer(200, new JsonObject().put("removed", id));
+  }
+
+  private Answer setMode(RoutingContext ctx) {
+    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("mode"), "{\"mode\":\"table\"}");
+    RoutingMode mode;
+    try {
+      mode = RoutingMode.parse(body.string("mode", true));
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, e.getMessage());
+    }
+    state.setMode(mode);
+    snapshots.rebuild();
+    log.info("routing mode set to {}", mode.label());
+    return new Answer(200, new JsonObject().put("mode", mode.label()));
+  }
+
+  private Answer table(RoutingContext ctx) {
+    String prefix = ctx.request().getParam("prefix");
+    int limit = limit(ctx.request().getParam("limit"));
+    TablePage page = state.table(prefix == null || prefix.isEmpty() ? null : prefix, limit);
+    JsonArray entries = new JsonArray();
+    page.entries().forEach(entry -> entries.add(entryJson(entry)));
+    return new Answer(200, new JsonObject()
+        .put("size", page.size())
+        .put("overrides", page.overrides())
+        .put("sticky", page.sticky())
+        .put("entries", entries));
+  }
+
+  private Answer putOverride(RoutingContext ctx) {
+    String key = key(ctx);
+    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("broker", "ttl"), "{\"broker\":\"b3\",\"ttl\":\"10m\"}");
+    String broker = body.string("broker", true);
+    String ttlText = body.string("ttl", false);
+    Duration ttl = null;
+    if (ttlText != null) {
+      try {
+        ttl = Durations.parse(ttlText);
+      } catch (IllegalArgumentException e) {
+        throw new BadRequest(400, "ttl: " + e.getMessage());
+      }
+      if (ttl.isZero()) {
+        throw new BadRequest(400, "ttl must be more than 0; leave it out for an override that does not expire");
+      }
+    }
+    if (state.broker(broker) == null) {
+      throw new BadRequest(404, "no broker " + broker);
+    }
+    TableEntry entry = state.putOverride(key, broker, ttl);
+    log.info("override {} -> {}{}", key, broker, ttl == null ? "" : " for " + Durations.format(ttl));
+    return new Answer(200, entryJson(entry));
+  }
+
+  private Answer removeEntry(RoutingContext ctx) {
+    String key = key(ctx);
+    if (!state.removeEntry(key)) {
+      throw new BadRequest(404, "no table entry for key " + key);
+    }
+    return new Answer(200, new JsonObject().put("removed", key));
+  }
+
+  private static String key(RoutingContext ctx) {
+    String key = ctx.pathParam("key");
+    if (key == null || key.isEmpty()) {
+      throw new BadRequest(400, "the key is empty");
+    }
+    if (key.length() > MAX_KEY_LENGTH || key.indexOf('\0') >= 0) {
+      throw new BadRequest(400, "a key is at most " + MAX_KEY_LENGTH + " characters, without U+0000");
+    }
+    return key;
+  }
+
+  private static int limit(String text) {
+    if (text == null || text.isEmpty()) {
+      return DEFAULT_TABLE_LIMIT;
+    }
+    try {
+      int limit = Integer.parseInt(text);
+      if (limit >= 1 && limit <= MAX_TABLE_LIMIT) {
+        return limit;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new BadRequest(400, "limit must be a whole number from 1 to " + MAX_TABLE_LIMIT);
+  }
+
+  static JsonObject brokerJson(BrokerConfig broker) {
+    return new JsonObject().put("id", broker.id()).put("address", broker.address()).put("weight", broker.weight());
+  }
+
+  private static JsonObject entryJson(TableEntry entry) {
+    return new JsonObject()
+        .put("key", entry.key())
+        .put("broker", entry.broker())
+        .put("kind", entry.kind())
+        .put("expiresAt", entry.expiresAt() == 0 ? null : Instant.ofEpochMilli(entry.expiresAt()).toString());
+  }
+}

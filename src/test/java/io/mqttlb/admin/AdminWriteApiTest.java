@@ -1,0 +1,198 @@
+package io.mqttlb.admin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.config.AdminConfig;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.ListenerConfig;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.node.BalancerNode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The admin calls that change the tier's state, on a real standalone node: brokers, mode and the
+ * routing table, each with its answers to bad input (4xx and a JSON error, never a 500).
+ */
+class AdminWriteApiTest {
+  private static final String TOKEN = "s3cret";
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private BalancerNode node;
+
+  @BeforeEach
+  void startNode() throws Exception {
+    // Routing answers need no live broker: these addresses are never dialled.
+    NodeConfig config = NodeConfig.defaults()
+        .withNodeId("lb-write")
+        .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
+        .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
+        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1, 1), new BrokerConfig("b2", "127.0.0.1", 2, 1)));
+    node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterEach
+  void stopNode() throws Exception {
+    node.stop().await(30, TimeUnit.SECONDS);
+  }
+
+  private HttpResponse<String> call(String method, String path, String body) throws Exception {
+    return call(method, path, body, TOKEN);
+  }
+
+  private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private JsonObject ok(HttpResponse<String> response, int status) {
+    assertEquals(status, response.statusCode(), response.body());
+    return new JsonObject(response.body());
+  }
+
+  private void assertError(HttpResponse<String> response, int status, String mentions) {
+    assertEquals(status, response.statusCode(), response.body());
+    String error = new JsonObject(response.body()).getString("error");
+    assertTrue(error != null && error.contains(mentions), "error should mention '" + mentions + "': " + response.body());
+  }
+
+  private String routeOf(String clientId) throws Exception {
+    return ok(call("GET", "/api/v1/route?clientId=" + encode(clientId), null), 200).getString("broker");
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
+  @Test
+  void brokersAreAddedChangedAndRemoved() throws Exception {
+    JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}"), 201);
+    assertEquals(new JsonObject().put("id", "b3").put("address", "127.0.0.1:3").put("weight", 1), added);
+    JsonObject changed = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:33\",\"weight\":4}"), 200);
+    assertEquals(4, changed.getInteger("weight"));
+    // Leaving the weight out keeps it.
+    assertEquals(4, ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:34\"}"), 200).getInteger("weight"));
+
+    JsonArray brokers = new JsonArray(call("GET", "/api/v1/brokers", null).body());
+    assertEquals(List.of("b1", "b2", "b3"), brokers.stream().map(b -> ((JsonObject) b).getString("id")).toList());
+    assertEquals("127.0.0.1:34", brokers.getJsonObject(2).getString("address"));
+    assertEquals(3, node.snapshot().brokers().size(), "the node routes with the new broker at once");
+
+    assertEquals("b3", ok(call("DELETE", "/api/v1/brokers/b3", null), 200).getString("removed"));
+    assertEquals(2, node.snapshot().brokers().size());
+    assertError(call("DELETE", "/api/v1/brokers/b3", null), 404, "b3");
+    assertEquals("b1", ok(call("DELETE", "/api/v1/brokers/b1", null), 200).getString("removed"));
+    assertError(call("DELETE", "/api/v1/brokers/b2", null), 409, "last");
+    assertEquals(List.of("b2"), node.snapshot().brokers().stream().map(BrokerConfig::id).toList());
+  }
+
+  @Test
+  void badBrokerCallsAreRefusedAndChangeNothing() throws Exception {
+    assertError(call("PUT", "/api/v1/brokers/b3", null), 400, "body is required");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":"), 400, "not JSON");
+    assertError(call("PUT", "/api/v1/brokers/b3", "[1,2]"), 400, "JSON object");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{}"), 400, "\"address\" is required");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":1883}"), 400, "must be a string");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"nohost\"}"), 400, "not host:port");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:70000\"}"), 400, "port");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"weight\":0}"), 400, "weight");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"weight\":1.5}"), 400, "whole number");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"wieght\":2}"), 400, "unknown field");
+    assertError(call("PUT", "/api/v1/brokers/bad%20id", "{\"address\":\"127.0.0.1:3\"}"), 400, "id");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}", null), 401, "token");
+    assertEquals(2, new JsonArray(call("GET", "/api/v1/brokers", null).body()).size());
+  }
+
+  @Test
+  void modeSwitchesTableRoutingOnAndOff() throws Exception {
+    String ringOwner = routeOf("pinned");
+    String other = ringOwner.equals("b1") ? "b2" : "b1";
+    ok(call("PUT", "/api/v1/table/pinned", "{\"broker\":\"" + other + "\"}"), 200);
+    assertEquals(ringOwner, routeOf("pinned"), "hash mode reads no table");
+
+    assertEquals("table", ok(call("PUT", "/api/v1/mode", "{\"mode\":\"table\"}"), 200).getString("mode"));
+    assertEquals("table", ok(call("GET", "/api/v1/mode", null), 200).getString("mode"));
+    JsonObject route = ok(call("GET", "/api/v1/route?clientId=pinned", null), 200);
+    assertEquals(other, route.getString("broker"));
+    assertEquals("override", route.getString("source"));
+    assertEquals("ring", ok(call("GET", "/api/v1/route?clientId=free", null), 200).getString("source"));
+
+    ok(call("PUT", "/api/v1/mode", "{\"mode\":\"hash\"}"), 200);
+    assertEquals(ringOwner, routeOf("pinned"));
+    assertError(call("PUT", "/api/v1/mode", "{\"mode\":\"random\"}"), 400, "unknown routing mode");
+    assertError(call("PUT", "/api/v1/mode", "{\"mode\":null}"), 400, "required");
+    assertError(call("PUT", "/api/v1/mode", "hash"), 400, "not JSON");
+    assertEquals("hash", ok(call("GET", "/api/v1/status", null), 200).getString("mode"));
+  }
+
+  @Test
+  void overridesAreListedByPrefixAndRemoved() throws Exception {
+    ok(call("PUT", "/api/v1/mode", "{\"mode\":\"table\"}"), 200);
+    String awkward = "site/7 sensor ü";
+    JsonObject put = ok(call("PUT", "/api/v1/table/" + encode(awkward), "{\"broker\":\"b2\",\"ttl\":\"10m\"}"), 200);
+    assertEquals(awkward, put.getString("key"));
+    assertEquals("override", put.getString("kind"));
+    Instant expires = Instant.parse(put.getString("expiresAt"));
+    assertTrue(expires.isAfter(Instant.now().plusSeconds(590)) && expires.isBefore(Instant.now().plusSeconds(610)), put.encode());
+    assertEquals("b2", routeOf(awkward));
+    for (int i = 0; i < 5; i++) {
+      ok(call("PUT", "/api/v1/table/dev-" + i, "{\"broker\":\"b1\"}"), 200);
+    }
+
+    JsonObject page = ok(call("GET", "/api/v1/table?prefix=dev-&limit=3", null), 200);
+    assertEquals(6, page.getLong("size"));
+    assertEquals(6, page.getLong("overrides"));
+    JsonArray entries = page.getJsonArray("entries");
+    assertEquals(List.of("dev-0", "dev-1", "dev-2"), entries.stream().map(e -> ((JsonObject) e).getString("key")).toList());
+    assertNull(entries.getJsonObject(0).getValue("expiresAt"), "an override without ttl does not expire");
+    assertEquals(6, ok(call("GET", "/api/v1/table", null), 200).getJsonArray("entries").size());
+    assertEquals(6, ok(call("GET", "/api/v1/status", null), 200).getJsonObject("table").getLong("overrides"));
+
+    assertEquals(awkward, ok(call("DELETE", "/api/v1/table/" + encode(awkward), null), 200).getString("removed"));
+    assertEquals("ring", ok(call("GET", "/api/v1/route?clientId=" + encode(awkward), null), 200).getString("source"));
+    assertError(call("DELETE", "/api/v1/table/" + encode(awkward), null), 404, "no table entry");
+  }
+
+  @Test
+  void anOverrideExpiresAfterItsTtl() throws Exception {
+    ok(call("PUT", "/api/v1/mode", "{\"mode\":\"table\"}"), 200);
+    ok(call("PUT", "/api/v1/table/brief", "{\"broker\":\"b2\",\"ttl\":\"300ms\"}"), 200);
+    assertEquals("override", ok(call("GET", "/api/v1/route?clientId=brief", null), 200).getString("source"));
+    Thread.sleep(400);
+    assertEquals("ring", ok(call("GET", "/api/v1/route?clientId=brief", null), 200).getString("source"));
+    assertEquals(0, ok(call("GET", "/api/v1/table", null), 200).getLong("size"));
+  }
+
+  @Test
+  void badTableCallsAreRefused() throws Exception {
+    assertError(call("PUT", "/api/v1/table/k", "{\"broker\":\"b9\"}"), 404, "no broker b9");
+    assertError(call("PUT", "/api/v1/table/k", "{\"broker\":\"b1\",\"ttl\":\"soon\"}"), 400, "ttl");
+    assertError(call("PUT", "/api/v1/table/k", "{\"broker\":\"b1\",\"ttl\":\"0s\"}"), 400, "ttl");
+    assertError(call("PUT", "/api/v1/table/k", "{\"ttl\":\"1m\"}"), 400, "\"broker\" is required");
+    assertError(call("PUT", "/api/v1/table/k", "{\"broker\":\"b1\",\"kind\":\"sticky\"}"), 400, "unknown field");
+    assertError(call("PUT", "/api/v1/table/k", "not json"), 400, "not JSON");
+    assertError(call("DELETE", "/api/v1/table/k", null), 404, "no table entry");
+    assertError(call("GET", "/api/v1/table?limit=0", null), 400, "limit");
+    assertError(call("GET", "/api/v1/table?limit=many", null), 400, "limit");
+    assertError(call("GET", "/api/v1/table?limit=10001", null), 400, "limit");
+    assertError(call("PUT", "/api/v1/table/k", "{\"broker\":\"b1\"}", "wrong"), 401, "token");
+    assertEquals(0, ok(call("GET", "/api/v1/table", null), 200).getLong("size"));
+  }
+}
