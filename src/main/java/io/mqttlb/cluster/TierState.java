@@ -32,9 +32,11 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final SharedMap overrides;
   private final SharedMap sticky;
   private final StickyWriter stickyWriter;
+  private final Duration stickyTtl;
 
   private TierState(StateStore store, Duration stickyTtl, long maxEntries) {
     this.store = store;
+    this.stickyTtl = stickyTtl;
     this.brokers = store.map("brokers");
     this.settings = store.map("settings");
     this.overrides = store.map("overrides");
@@ -181,6 +183,11 @@ public final class TierState implements RoutingTable, AutoCloseable {
    */
   public void recordSticky(String key, String broker) {
     stickyWriter.enqueue(key, broker);
+  }
+
+  /** How long a sticky entry lives after its last refresh ({@code routing.table.stickyTtl}). */
+  public Duration stickyTtl() {
+    return stickyTtl;
   }
 
   /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */

@@ -31,4 +31,8 @@ public record RoutingConfig(RoutingMode mode, KeyField key, int virtualNodes, Du
   public RoutingConfig withMode(RoutingMode mode) {
     return new RoutingConfig(mode, key, virtualNodes, stickyTtl, maxEntries);
   }
+
+  public RoutingConfig withTable(Duration stickyTtl, long maxEntries) {
+    return new RoutingConfig(mode, key, virtualNodes, stickyTtl, maxEntries);
+  }
 }

@@ -48,6 +48,7 @@ final class ClientConnection {
   private final ProxyRuntime runtime;
   private final Metrics metrics;
   private final SocketAddress remote;
+  private final RelayedClients relayed;
 
   private State state = State.AWAITING_CONNECT;
   private byte[] pending = new byte[128];
@@ -57,8 +58,10 @@ final class ClientConnection {
   private BrokerMeters brokerMeters;
   private RouteDecision routed;
 
-  ClientConnection(Vertx vertx, NetSocket client, NetClient brokerClient, ProxyRuntime runtime) {
+  ClientConnection(Vertx vertx, NetSocket client, NetClient brokerClient, ProxyRuntime runtime,
+                   RelayedClients relayed) {
     this.vertx = vertx;
+    this.relayed = relayed;
     this.client = client;
     this.brokerClient = brokerClient;
     this.runtime = runtime;
@@ -165,6 +168,7 @@ final class ClientConnection {
     broker.setWriteQueueMaxSize(ListenerVerticle.WRITE_QUEUE_MAX_BYTES);
     brokerMeters = meters;
     routed = decision;
+    relayed.add(this);
     metrics.routed(decision.source());
     recordSticky();
     log.debug("client {} key {} ({}) -> broker {}", remote, decision.key().value(), decision.key().source().label(),
@@ -208,11 +212,12 @@ final class ClientConnection {
     brokerMeters.disconnected();
     state = State.CLOSED;
     client.close();
+    relayed.remove(this);
     recordSticky(); // the broker side closes last in every relayed connection: refresh once, here
   }
 
   /** Writes or refreshes the sticky entry, in the background, while the tier is in table mode. */
-  private void recordSticky() {
+  void recordSticky() {
     if (runtime.router().mode() == RoutingMode.TABLE) {
       runtime.state().recordSticky(routed.key().value(), routed.broker().id());
     }

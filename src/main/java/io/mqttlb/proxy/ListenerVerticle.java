@@ -25,6 +25,7 @@ public final class ListenerVerticle extends VerticleBase {
   private final ProxyRuntime runtime;
   private NetServer server;
   private NetClient brokerClient;
+  private final RelayedClients relayed = new RelayedClients();
 
   /** @param port the port to bind: the configured one, or the one the first instance bound */
   public ListenerVerticle(ListenerConfig listener, int port, ProxyRuntime runtime) {
@@ -43,6 +44,8 @@ public final class ListenerVerticle extends VerticleBase {
             .setPort(port)
             .setTcpNoDelay(true))
         .connectHandler(this::accept);
+    long refreshMillis = RelayedClients.refreshInterval(runtime.state().stickyTtl()).toMillis();
+    vertx.setPeriodic(refreshMillis, id -> relayed.refreshSticky(runtime.router().mode()));
     return server.listen();
   }
 
@@ -60,7 +63,7 @@ public final class ListenerVerticle extends VerticleBase {
       socket.close();
       return;
     }
-    new ClientConnection(vertx, socket, brokerClient, runtime).start();
+    new ClientConnection(vertx, socket, brokerClient, runtime, relayed).start();
   }
 
   @Override
