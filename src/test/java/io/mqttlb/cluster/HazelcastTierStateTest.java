@@ -1,0 +1,152 @@
+package io.mqttlb.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.RoutingConfig;
+import io.mqttlb.config.RoutingMode;
+import io.mqttlb.testing.Ports;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tier's state in a real two-member Hazelcast cluster in this JVM: the first node seeds it, the
+ * second adopts it whatever its own file says, and every write of one is read locally by the other.
+ * (The tests with nodes as separate processes are the *IT classes.)
+ */
+class HazelcastTierStateTest {
+  private static final Duration STICKY_TTL = Duration.ofSeconds(1);
+  @TempDir
+  static Path dir;
+  private static HazelcastInstance first;
+  private static HazelcastInstance second;
+  private static TierState one;
+  private static TierState two;
+
+  @BeforeAll
+  static void startTwoMembers() throws Exception {
+    int port1 = Ports.free();
+    int port2 = Ports.free();
+    Path file = dir.resolve("hazelcast.yaml");
+    Files.writeString(file, """
+        hazelcast:
+          cluster-name: state-test-%d
+          properties:
+            hazelcast.wait.seconds.before.join: 0
+            hazelcast.max.wait.seconds.before.join: 0
+            hazelcast.socket.bind.any: false
+          network:
+            port: {port: %d, auto-increment: false}
+            join:
+              auto-detection: {enabled: false}
+              multicast: {enabled: false}
+              tcp-ip:
+                enabled: true
+                member-list: [127.0.0.1:%d, 127.0.0.1:%d]
+            interfaces: {enabled: true, interfaces: [127.0.0.1]}
+        """.formatted(port1, port1, port1, port2));
+    Path file2 = dir.resolve("hazelcast-2.yaml");
+    Files.writeString(file2, Files.readString(file).replace("port: " + port1 + ",", "port: " + port2 + ","));
+    CompletableFuture<HazelcastInstance> a = CompletableFuture.supplyAsync(
+        () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file, "lb-1")));
+    CompletableFuture<HazelcastInstance> b = CompletableFuture.supplyAsync(
+        () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file2, "lb-2")));
+    first = a.get();
+    second = b.get();
+    await("two members", () -> first.getCluster().getMembers().size() == 2);
+
+    RoutingConfig routing = RoutingConfig.defaults().withMode(RoutingMode.TABLE).withTable(STICKY_TTL, 50);
+    one = TierState.open(new HazelcastStateStore(first), NodeConfig.defaults().withNodeId("lb-1").withRouting(routing)
+        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1884, 1), new BrokerConfig("b2", "127.0.0.1", 1885, 2))),
+        "node-1.yaml");
+    // The second file disagrees on everything: the cluster wins.
+    two = TierState.open(new HazelcastStateStore(second), NodeConfig.defaults().withNodeId("lb-2")
+        .withRouting(routing.withMode(RoutingMode.HASH))
+        .withBrokers(List.of(new BrokerConfig("x9", "127.0.0.1", 1999, 1))), "node-2.yaml");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (one != null) {
+      one.close();
+    }
+    if (two != null) {
+      two.close();
+    }
+    if (second != null) {
+      second.shutdown();
+    }
+    if (first != null) {
+      first.shutdown();
+    }
+  }
+
+  @Test
+  void theSecondNodeAdoptsTheStateTheFirstSeeded() {
+    assertEquals(List.of("b1", "b2"), two.brokers().stream().map(BrokerConfig::id).toList());
+    assertEquals(2, two.broker("b2").weight());
+    assertEquals(RoutingMode.TABLE, two.mode());
+    assertEquals(List.of("lb-1", "lb-2"), one.members().stream().sorted().toList());
+    assertTrue(two.clustered());
+  }
+
+  @Test
+  void writesOnOneNodeAreReadLocallyOnTheOther() throws Exception {
+    one.putBroker(new BrokerConfig("b3", "127.0.0.1", 1886, 1));
+    await("broker replicated", () -> two.broker("b3") != null);
+    two.setMode(RoutingMode.HASH);
+    await("mode replicated", () -> one.mode() == RoutingMode.HASH);
+    two.setMode(RoutingMode.TABLE);
+    await("mode replicated back", () -> one.mode() == RoutingMode.TABLE);
+    assertTrue(one.removeBroker("b3"));
+    await("removal replicated", () -> two.broker("b3") == null);
+
+    one.putOverride("pinned", "b2", null);
+    await("override replicated", () -> "b2".equals(two.overrideBroker("pinned")));
+    assertTrue(two.removeEntry("pinned"));
+    await("override removal replicated", () -> one.overrideBroker("pinned") == null);
+  }
+
+  @Test
+  void stickyEntriesReplicateAndExpire() throws Exception {
+    one.recordSticky("sticky-1", "b1");
+    await("sticky replicated", () -> "b1".equals(two.stickyBroker("sticky-1")));
+    TablePage page = two.table("sticky-", 10);
+    assertEquals(List.of(new TableEntry("sticky-1", "b1", TableEntry.STICKY, page.entries().get(0).expiresAt())),
+        page.entries());
+    await("sticky expired on both", () -> one.stickyBroker("sticky-1") == null && two.stickyBroker("sticky-1") == null);
+    assertNull(two.stickyBroker("sticky-1"));
+  }
+
+  @Test
+  void bothWritersTogetherKeepTheBound() throws Exception {
+    for (int i = 0; i < 80; i++) {
+      (i % 2 == 0 ? one : two).recordSticky("bound-" + i, "b1");
+    }
+    await("bound enforced on both members", () -> one.stickyCount() <= 50 && two.stickyCount() <= 50
+        && one.stickyEvictions() + two.stickyEvictions() > 0);
+  }
+
+  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() - deadline > 0) {
+        throw new AssertionError("timed out waiting: " + what);
+      }
+      Thread.sleep(10);
+    }
+  }
+}
