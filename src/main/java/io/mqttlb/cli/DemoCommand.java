@@ -1,15 +1,21 @@
 package io.mqttlb.cli;
 
+import io.mqttlb.cluster.LoopbackCluster;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.ClusterConfig;
 import io.mqttlb.config.Durations;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.demo.EmbeddedBroker;
 import io.mqttlb.node.BalancerNode;
+import io.mqttlb.node.FreePort;
 import io.mqttlb.routing.RouteDecision;
 import io.vertx.core.Future;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,8 +27,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code mqttlb demo}: embedded brokers and balancer nodes in one process, needing nothing but Java.
  * Each broker holds a retained message on {@code mqttlb/broker} naming itself, so a client can see
- * where it landed. Every node routes with the same ring, so any node sends a client to the same
- * broker even without clustering (hash mode keeps no state).
+ * where it landed. With several nodes they form a real Hazelcast cluster on loopback, so a mode
+ * switch, a broker change or an override made through one node applies on all of them.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run embedded MQTT brokers and balancer nodes in one process.")
@@ -69,13 +75,23 @@ final class DemoCommand implements Callable<Integer> {
         embedded.add(broker);
         brokerConfigs.add(new BrokerConfig(broker.id(), broker.host(), broker.port(), 1));
       }
+      List<Path> hazelcastFiles = nodes == 1 ? List.of() : clusterFiles(nodes);
+      List<Future<BalancerNode>> starting = new ArrayList<>();
       for (int i = 0; i < nodes; i++) {
         NodeConfig config = NodeConfig.defaults()
             .withNodeId("lb-" + (i + 1))
             .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", port == 0 ? 0 : port + i)))
             .withAdmin(new AdminConfig("127.0.0.1", adminPort == 0 ? 0 : adminPort + i, ""))
             .withBrokers(brokerConfigs);
-        started.add(BalancerNode.start(config).await(30, TimeUnit.SECONDS));
+        if (nodes > 1) {
+          config = config.withCluster(new ClusterConfig(hazelcastFiles.get(i).toString()));
+        }
+        starting.add(BalancerNode.start(config, "the demo"));
+      }
+      try {
+        Future.join(starting).await(90, TimeUnit.SECONDS);
+      } finally {
+        starting.stream().filter(Future::succeeded).map(Future::result).forEach(started::add); // node order
       }
     } catch (Exception e) {
       System.err.println("mqttlb: demo did not start: " + e.getMessage()
@@ -98,8 +114,22 @@ final class DemoCommand implements Callable<Integer> {
     return Main.EXIT_OK;
   }
 
+  /** Hazelcast files for the demo's nodes: loopback, free ports, deleted when the JVM exits. */
+  private static List<Path> clusterFiles(int count) throws IOException {
+    Path dir = Files.createTempDirectory("mqttlb-demo-");
+    List<Integer> ports = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      ports.add(FreePort.on("127.0.0.1"));
+    }
+    List<Path> files = LoopbackCluster.writeConfigs(dir, "mqttlb-demo-" + ProcessHandle.current().pid(), ports);
+    files.forEach(file -> file.toFile().deleteOnExit());
+    dir.toFile().deleteOnExit();
+    return files;
+  }
+
   private static void printWelcome(PrintStream out, List<EmbeddedBroker> brokers, List<BalancerNode> nodes) {
-    out.println("mqttlb demo: " + brokers.size() + " embedded broker(s) (Moquette), " + nodes.size() + " balancer node(s)");
+    out.println("mqttlb demo: " + brokers.size() + " embedded broker(s) (Moquette), " + nodes.size() + " balancer node(s)"
+        + (nodes.size() > 1 ? " clustered through Hazelcast on loopback" : ""));
     for (EmbeddedBroker broker : brokers) {
       out.printf("  broker %-4s %s:%d%n", broker.id(), broker.host(), broker.port());
     }

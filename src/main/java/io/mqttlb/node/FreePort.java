@@ -5,11 +5,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** A port that is free right now on an address: for listeners configured with port 0. */
-final class FreePort {
+public final class FreePort {
   private FreePort() {
   }
 
-  static int on(String host) throws IOException {
+  public static int on(String host) throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
       return socket.getLocalPort();
     }
