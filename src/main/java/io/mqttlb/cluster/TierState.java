@@ -60,8 +60,20 @@ public final class TierState implements RoutingTable, AutoCloseable {
     } else {
       state.adopt(config, configSource);
     }
+    state.awaitLocalCopies();
     state.stickyWriter.start();
     return state;
+  }
+
+  /**
+   * Touches every map once, here on a worker thread: a joining member's first read of a replicated
+   * map waits until its copy has arrived, and that wait must not happen on an event loop.
+   */
+  private void awaitLocalCopies() {
+    brokers.size();
+    settings.size();
+    overrides.size();
+    sticky.size();
   }
 
   private void seed(NodeConfig config) {
