@@ -120,8 +120,9 @@ final class AdminClient {
       if (cause instanceof UnresolvedAddressException) {
         return "unknown host";
       }
-      if (cause instanceof ConnectException && cause.getMessage() != null) {
-        return cause.getMessage().toLowerCase(Locale.ROOT);
+      if (cause instanceof ConnectException) {
+        // Java 17's HttpClient reports a refused connection as a ConnectException without a message.
+        return cause.getMessage() == null ? "connection refused" : cause.getMessage().toLowerCase(Locale.ROOT);
       }
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
