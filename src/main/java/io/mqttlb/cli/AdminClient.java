@@ -75,7 +75,7 @@ final class AdminClient {
     try {
       response = http.send(request, HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
-      throw new AdminCallFailed("cannot reach the admin API at " + base + ": " + describe(e));
+      throw new AdminCallFailed("cannot reach the admin API at " + base + ": " + describe(e, base));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AdminCallFailed("interrupted while calling " + base);
@@ -107,9 +107,10 @@ final class AdminClient {
 
   /**
    * The JDK wraps the interesting failure, often with a null message of its own: connection
-   * refused arrives as a message-less ConnectException caused by one that says so.
+   * refused arrives as a ConnectException without a message, an unknown host as the same wrapping
+   * an UnresolvedAddressException, also without one.
    */
-  private static String describe(IOException failure) {
+  private static String describe(IOException failure, URI base) {
     if (failure instanceof HttpConnectTimeoutException) {
       return "no connection within " + CONNECT_TIMEOUT.toSeconds() + "s";
     }
@@ -118,8 +119,10 @@ final class AdminClient {
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof UnresolvedAddressException) {
-        return "unknown host";
+        return "unknown host " + base.getHost();
       }
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof ConnectException) {
         // Java 17's HttpClient reports a refused connection as a ConnectException without a message.
         return cause.getMessage() == null ? "connection refused" : cause.getMessage().toLowerCase(Locale.ROOT);

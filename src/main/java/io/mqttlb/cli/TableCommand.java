@@ -68,6 +68,18 @@ final class TableCommand implements Callable<Integer> {
         + " (" + overrides + (overrides == 1 ? " override" : " overrides") + ", " + number(table.getValue("sticky")) + " sticky)";
   }
 
+  /**
+   * The path of one key's entry. The keys "." and ".." are valid client ids, but no URL path can
+   * carry them: HTTP servers, the node's included, resolve them as dot segments (RFC 3986 §5.2.4),
+   * and "%2E" is no escape since it is decoded first.
+   */
+  static ApiPath entryPath(String key) throws AdminCallFailed {
+    if (key.equals(".") || key.equals("..")) {
+      throw new AdminCallFailed("the admin API cannot address the key '" + key + "': URL paths drop '.' and '..' segments");
+    }
+    return ApiPath.of("/api/v1/table").segment(key);
+  }
+
   private static long number(Object value) {
     return value instanceof Number n ? n.longValue() : 0;
   }
@@ -100,7 +112,7 @@ final class TableCommand implements Callable<Integer> {
         }
         body.put("ttl", ttl.strip());
       }
-      return admin.run(client -> admin.show(client.put(ApiPath.of("/api/v1/table").segment(key), body), answer -> {
+      return admin.run(client -> admin.show(client.put(entryPath(key), body), answer -> {
         JsonObject entry = answer.object();
         Object expires = entry.getValue("expiresAt");
         return "override " + TextTable.printable(String.valueOf(entry.getValue("key"))) + " -> " + entry.getValue("broker")
@@ -122,7 +134,7 @@ final class TableCommand implements Callable<Integer> {
     @Override
     public Integer call() {
       admin.requireNonEmpty("KEY", key);
-      return admin.run(client -> admin.show(client.delete(ApiPath.of("/api/v1/table").segment(key)),
+      return admin.run(client -> admin.show(client.delete(entryPath(key)),
           answer -> "removed " + TextTable.printable(String.valueOf(answer.object().getValue("removed"))) + " from the table"));
     }
   }

@@ -245,6 +245,10 @@ class AdminCommandsTest {
     assertEquals(1, absent.exitCode(), absent.toString());
     assertEquals("mqttlb: 404: no table entry for key k\n", absent.err());
 
+    CliRun dots = mqttlb("table", "set", "..", "b1");
+    assertEquals(1, dots.exitCode(), dots.toString());
+    assertEquals("mqttlb: the admin API cannot address the key '..': URL paths drop '.' and '..' segments\n", dots.err());
+
     CliRun limit = mqttlb("table", "--limit", "0");
     assertEquals(1, limit.exitCode(), limit.toString());
     assertTrue(limit.err().startsWith("mqttlb: 400: limit"), limit.err());
@@ -272,6 +276,11 @@ class AdminCommandsTest {
     assertTrue(run.err().startsWith("mqttlb: cannot reach the admin API at " + nobody + ": "), run.err());
     assertTrue(run.err().toLowerCase().contains("refused"), run.err());
     assertEquals(1, lines(run.err()).size(), run.err());
+
+    CliRun unknownHost = CliRun.of("status", "--admin", "http://no-such-host.invalid:8080");
+    assertEquals(1, unknownHost.exitCode(), unknownHost.toString());
+    assertEquals("mqttlb: cannot reach the admin API at http://no-such-host.invalid:8080: unknown host no-such-host.invalid\n",
+        unknownHost.err());
   }
 
   @Test
