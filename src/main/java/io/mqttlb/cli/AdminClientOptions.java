@@ -40,11 +40,6 @@ final class AdminClientOptions {
   @Option(names = "--json", description = "Print the node's JSON answer as it came, for scripts.")
   boolean json;
 
-  /** Whether the user asked for the raw JSON answer instead of a table. */
-  boolean json() {
-    return json;
-  }
-
   /** Runs {@code exchange} against the node; the exit code of the command. */
   int run(Exchange exchange) {
     AdminClient client = new AdminClient(baseUri(), checkedToken());

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
     description = "List the routing table (overrides and sticky entries), or change it (see the subcommands).",
     subcommands = {TableCommand.Set.class, TableCommand.Delete.class})
 final class TableCommand implements Callable<Integer> {
-  /** The node's page size when no --limit is given (DESIGN §5). */
+  /** The node's page size when the call gives no limit; it decides whether a full page may hide more. */
   static final int DEFAULT_LIMIT = 100;
 
   @Mixin
