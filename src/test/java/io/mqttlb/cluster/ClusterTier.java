@@ -1,0 +1,576 @@
+package io.mqttlb.cluster;
+
+import io.mqttlb.routing.HashRing;
+import io.mqttlb.routing.RingHash;
+import io.mqttlb.routing.RingMember;
+import io.mqttlb.testing.MosquittoBroker;
+import io.mqttlb.testing.Ports;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+/**
+ * A whole tier as operators run it: three real Mosquitto brokers {@code b1..b3} and three balancer
+ * nodes {@code lb-1..lb-3}, each the packaged jar in its own JVM, clustered through Hazelcast on
+ * loopback. Nodes are numbered from 1, as their ids are.
+ *
+ * <p>Every port (MQTT listener, admin API, Hazelcast) is picked free here and written into the
+ * node's files, because a node in another JVM cannot report a port it picked itself. Each node has
+ * its own Hazelcast file (the same member list, its own {@code network.port}). Node output goes to
+ * {@code node-N.log} in the tier's directory; {@link #describeLogs()} names the files and shows
+ * their last lines, and the directory is kept when {@link #keepFiles()} was called (a test failed).
+ *
+ * <p>{@link #close()} stops exactly the processes this tier started, by their handles (SIGTERM,
+ * then SIGKILL after a grace period), and a JVM shutdown hook does the same if the test JVM exits
+ * first.
+ */
+public final class ClusterTier implements AutoCloseable {
+  public static final int NODES = 3;
+  public static final List<String> BROKER_IDS = List.of("b1", "b2", "b3");
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+  private static final int MAX_IN_FLIGHT = 16;
+
+  private final Options options;
+  private final Path dir;
+  private final List<MosquittoBroker> brokers = new ArrayList<>();
+  private final int[] hazelcastPorts = new int[NODES];
+  private final int[] mqttPorts = new int[NODES];
+  private final int[] adminPorts = new int[NODES];
+  private final Process[] processes = new Process[NODES];
+  private final HttpClient http = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(2))
+      .build();
+  private final Thread shutdownHook = new Thread(this::killAll, "cluster-tier-cleanup");
+  private volatile boolean keepFiles;
+
+  /** What differs between test classes; everything else is fixed. */
+  public record Options(String mode, String token, String stickyTtl, long maxEntries) {
+    public static Options defaults() {
+      return new Options("hash", "it-secret", "30m", 1_000_000);
+    }
+
+    public Options withMode(String mode) {
+      return new Options(mode, token, stickyTtl, maxEntries);
+    }
+
+    public Options withToken(String token) {
+      return new Options(mode, token, stickyTtl, maxEntries);
+    }
+
+    public Options withStickyTtl(String stickyTtl) {
+      return new Options(mode, token, stickyTtl, maxEntries);
+    }
+
+    public Options withMaxEntries(long maxEntries) {
+      return new Options(mode, token, stickyTtl, maxEntries);
+    }
+  }
+
+  /** An HTTP answer: its status and body. */
+  public record Reply(int status, String body) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonArray array() {
+      return new JsonArray(body);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + body;
+    }
+  }
+
+  private ClusterTier(Options options) throws IOException {
+    this.options = options;
+    this.dir = Files.createTempDirectory("mqttlb-cluster-it");
+  }
+
+  /** Starts brokers and nodes and returns once every node serves and sees all three members. */
+  public static ClusterTier start(Options options) throws Exception {
+    ClusterTier tier = new ClusterTier(options);
+    long started = System.nanoTime();
+    try {
+      tier.startAll();
+      System.err.printf("ClusterTier: 3 brokers and 3 nodes up in %d ms (%s)%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), tier.dir);
+      return tier;
+    } catch (Exception | Error e) {
+      tier.keepFiles();
+      String logs = tier.describeLogs();
+      tier.close();
+      throw new AssertionError("the tier did not start: " + e + "\n" + logs, e);
+    }
+  }
+
+  private void startAll() throws Exception {
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
+    for (String id : BROKER_IDS) {
+      brokers.add(MosquittoBroker.start(id));
+    }
+    int[] ports = distinctFreePorts(3 * NODES);
+    for (int i = 0; i < NODES; i++) {
+      hazelcastPorts[i] = ports[i];
+      mqttPorts[i] = ports[NODES + i];
+      adminPorts[i] = ports[2 * NODES + i];
+    }
+    for (int node = 1; node <= NODES; node++) {
+      writeHazelcastFile(node);
+      writeNodeFile(node);
+    }
+    // All three at once, as a tier is started after an outage; each finds the others on the member list.
+    for (int node = 1; node <= NODES; node++) {
+      launch(node);
+    }
+    for (int node = 1; node <= NODES; node++) {
+      awaitMembers(node, NODES);
+    }
+  }
+
+  private static int[] distinctFreePorts(int count) {
+    Set<Integer> ports = new HashSet<>();
+    while (ports.size() < count) {
+      ports.add(Ports.free());
+    }
+    return ports.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private void writeHazelcastFile(int node) throws IOException {
+    StringBuilder members = new StringBuilder();
+    for (int port : hazelcastPorts) {
+      members.append("          - 127.0.0.1:").append(port).append('\n');
+    }
+    // The settings of cluster-config/hazelcast.yaml, with this tier's own ports and cluster name.
+    Files.writeString(hazelcastFile(node), """
+        hazelcast:
+          cluster-name: %s
+          properties:
+            hazelcast.phone.home.enabled: false
+            hazelcast.logging.type: slf4j
+            hazelcast.wait.seconds.before.join: 0
+            hazelcast.max.wait.seconds.before.join: 0
+            hazelcast.heartbeat.interval.seconds: 1
+            hazelcast.max.no.heartbeat.seconds: 5
+            hazelcast.socket.bind.any: false
+          network:
+            reuse-address: true
+            port:
+              port: %d
+              auto-increment: false
+            join:
+              auto-detection:
+                enabled: false
+              multicast:
+                enabled: false
+              tcp-ip:
+                enabled: true
+                connection-timeout-seconds: 1
+                member-list:
+        %s    interfaces:
+              enabled: true
+              interfaces:
+                - 127.0.0.1
+          multimap:
+            __vertx.subs:
+              backup-count: 1
+              value-collection-type: SET
+          map:
+            __vertx.haInfo:
+              backup-count: 1
+            __vertx.nodeInfo:
+              backup-count: 1
+          replicatedmap:
+            mqttlb.*:
+              in-memory-format: OBJECT
+              async-fillup: false
+        """.formatted(dir.getFileName(), hazelcastPorts[node - 1], members));
+  }
+
+  private void writeNodeFile(int node) throws IOException {
+    StringBuilder brokerLines = new StringBuilder();
+    for (MosquittoBroker broker : brokers) {
+      brokerLines.append("  - { id: %s, address: \"127.0.0.1:%d\", weight: 1 }\n".formatted(broker.id(), broker.port()));
+    }
+    Files.writeString(nodeFile(node), """
+        node:
+          id: lb-%d
+        listeners:
+          - name: tcp
+            host: 127.0.0.1
+            port: %d
+        admin:
+          host: 127.0.0.1
+          port: %d
+          token: "%s"
+        brokers:
+        %srouting:
+          mode: %s
+          table:
+            stickyTtl: %s
+            maxEntries: %d
+        limits:
+          connectTimeout: 2s
+          backendConnectTimeout: 1s
+        cluster:
+          hazelcastConfig: "%s"
+        """.formatted(node, mqttPorts[node - 1], adminPorts[node - 1], options.token(), brokerLines, options.mode(),
+        options.stickyTtl(), options.maxEntries(), hazelcastFile(node)));
+  }
+
+  private void launch(int node) throws IOException {
+    String jar = System.getProperty("mqttlb.jar", "target/mqttlb.jar");
+    if (!Files.exists(Path.of(jar))) {
+      throw new IllegalStateException(jar + " is missing: run 'mvn package' first (failsafe runs after it)");
+    }
+    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k",
+        "-jar", jar, "node", "--config", nodeFile(node).toString());
+    processes[node - 1] = new ProcessBuilder(command)
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(node).toFile()))
+        .start();
+  }
+
+  // ---- what tests use ----
+
+  public Options options() {
+    return options;
+  }
+
+  /** The MQTT listener port of node {@code node} (1..3). */
+  public int nodePort(int node) {
+    return mqttPorts[node - 1];
+  }
+
+  /** The admin API base URL of node {@code node}, e.g. {@code http://127.0.0.1:41234}. */
+  public String adminUrl(int node) {
+    return "http://127.0.0.1:" + adminPorts[node - 1];
+  }
+
+  public List<MosquittoBroker> brokers() {
+    return brokers;
+  }
+
+  public MosquittoBroker broker(String id) {
+    return brokers.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  public boolean isRunning(int node) {
+    Process process = processes[node - 1];
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL of node {@code node}, by the handle of the process this tier started; waits for its exit. */
+  public void kill9(int node) throws InterruptedException {
+    Process process = processes[node - 1];
+    process.destroyForcibly();
+    if (!process.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("lb-" + node + " (pid " + process.pid() + ") survived SIGKILL for 10 s");
+    }
+  }
+
+  /**
+   * Starts node {@code node} again with the same files and ports (its log is appended to), and
+   * waits until it serves and sees all three members.
+   */
+  public void restart(int node) throws Exception {
+    if (isRunning(node)) {
+      throw new IllegalStateException("lb-" + node + " is still running");
+    }
+    Files.writeString(logFile(node), "---- restarted by the test ----\n", java.nio.file.StandardOpenOption.APPEND);
+    launch(node);
+    for (int n = 1; n <= NODES; n++) {
+      awaitMembers(n, NODES);
+    }
+  }
+
+  /** Waits until node {@code node} answers /health and its status lists {@code members} members. */
+  public void awaitMembers(int node, int members) throws InterruptedException {
+    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+    String last = "no answer";
+    while (System.nanoTime() - deadline < 0) {
+      Process process = processes[node - 1];
+      if (process != null && !process.isAlive()) {
+        throw new AssertionError("lb-" + node + " exited with " + process.exitValue() + "; log " + logFile(node));
+      }
+      try {
+        Reply health = send(node, "GET", "/health", null, options.token());
+        if (health.status() == 200) {
+          Reply status = send(node, "GET", "/api/v1/status", null, options.token());
+          last = status.toString();
+          if (status.status() == 200 && status.json().getJsonArray("members").size() == members) {
+            return;
+          }
+        }
+      } catch (IOException notYet) {
+        last = notYet.toString();
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("lb-" + node + " did not see " + members + " members within " + START_TIMEOUT
+        + "; last status: " + last + "; log " + logFile(node));
+  }
+
+  // ---- admin API ----
+
+  public Reply get(int node, String pathAndQuery) {
+    return call(node, "GET", pathAndQuery, null);
+  }
+
+  public Reply put(int node, String path, JsonObject body) {
+    return call(node, "PUT", path, body.encode());
+  }
+
+  public Reply delete(int node, String path) {
+    return call(node, "DELETE", path, null);
+  }
+
+  /** A call with the tier's token; {@code body} null for none. */
+  public Reply call(int node, String method, String path, String body) {
+    try {
+      return send(node, method, path, body, options.token());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + adminUrl(node) + path, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A call with the given token ({@code null}: no Authorization header). */
+  public Reply send(int node, String method, String path, String body, String token)
+      throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(request(node, method, path, body, token),
+        HttpResponse.BodyHandlers.ofString());
+    return new Reply(response.statusCode(), response.body());
+  }
+
+  private HttpRequest request(int node, String method, String path, String body, String token) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(adminUrl(node) + path))
+        .timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null) {
+      builder.header("Content-Type", "application/json");
+    }
+    if (token != null && !token.isEmpty()) {
+      builder.header("Authorization", "Bearer " + token);
+    }
+    return builder.build();
+  }
+
+  /** {@code GET /api/v1/route?clientId=ID} on one node. */
+  public JsonObject route(int node, String clientId) {
+    Reply reply = get(node, "/api/v1/route?clientId=" + encode(clientId));
+    if (reply.status() != 200) {
+      throw new AssertionError("route " + clientId + " on lb-" + node + ": " + reply);
+    }
+    return reply.json();
+  }
+
+  /**
+   * The route answers of one node for many client ids, a few calls in flight at a time; each answer
+   * reduced to what must agree across nodes: {@code broker/source}.
+   */
+  public Map<String, String> routes(int node, List<String> clientIds) throws InterruptedException {
+    Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
+    Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+    List<CompletableFuture<?>> calls = new ArrayList<>();
+    for (String id : clientIds) {
+      inFlight.acquire();
+      calls.add(http.sendAsync(request(node, "GET", "/api/v1/route?clientId=" + encode(id), null, options.token()),
+              HttpResponse.BodyHandlers.ofString())
+          .thenAccept(response -> {
+            if (response.statusCode() != 200) {
+              throw new AssertionError("route " + id + " on lb-" + node + ": " + response.statusCode() + " " + response.body());
+            }
+            JsonObject route = new JsonObject(response.body());
+            if (!id.equals(route.getString("key"))) {
+              throw new AssertionError("lb-" + node + " read client id " + id + " as " + route.getString("key"));
+            }
+            answers.put(id, route.getString("broker") + "/" + route.getString("source"));
+          })
+          .whenComplete((v, e) -> inFlight.release()));
+    }
+    CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).join();
+    return answers;
+  }
+
+  public String mode(int node) {
+    return get(node, "/api/v1/mode").json().getString("mode");
+  }
+
+  /** {@code GET /api/v1/table} on one node ({@code query} without the '?', may be empty). */
+  public JsonObject table(int node, String query) {
+    Reply reply = get(node, "/api/v1/table" + (query.isEmpty() ? "" : "?" + query));
+    if (reply.status() != 200) {
+      throw new AssertionError("table on lb-" + node + ": " + reply);
+    }
+    return reply.json();
+  }
+
+  /** The broker list of one node, sorted by id, as {@code id=address×weight} strings. */
+  public List<String> brokerList(int node) {
+    List<String> list = new ArrayList<>();
+    for (Object o : get(node, "/api/v1/brokers").array()) {
+      JsonObject b = (JsonObject) o;
+      list.add(b.getString("id") + "=" + b.getString("address") + "×" + b.getInteger("weight"));
+    }
+    list.sort(Comparator.naturalOrder());
+    return list;
+  }
+
+  /**
+   * The ring the nodes must agree on, built here from the brokers the test started (ids b1..b3,
+   * weight 1, 160 points each), independently of any node.
+   */
+  public static HashRing expectedRing(Map<String, Integer> weights) {
+    List<RingMember> members = new ArrayList<>();
+    weights.forEach((id, weight) -> members.add(new RingMember(id, weight)));
+    return HashRing.build(members, HashRing.DEFAULT_VIRTUAL_NODES);
+  }
+
+  public static String ringOwner(HashRing ring, String key) {
+    return ring.memberId(ring.lookup(RingHash.hashKey(key)));
+  }
+
+  public static Map<String, Integer> equalWeights() {
+    Map<String, Integer> weights = new HashMap<>();
+    BROKER_IDS.forEach(id -> weights.put(id, 1));
+    return weights;
+  }
+
+  /** Polls {@code condition} every {@code everyMillis} until it holds; false when {@code timeout} passed. */
+  public static boolean poll(Duration timeout, long everyMillis, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        return false;
+      }
+      Thread.sleep(everyMillis);
+    }
+  }
+
+  private static String encode(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  // ---- files and cleanup ----
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Path logFile(int node) {
+    return dir.resolve("node-" + node + ".log");
+  }
+
+  private Path nodeFile(int node) {
+    return dir.resolve("node-" + node + ".yaml");
+  }
+
+  private Path hazelcastFile(int node) {
+    return dir.resolve("hazelcast-" + node + ".yaml");
+  }
+
+  /** Keeps the tier's directory (configurations, node logs) after {@link #close()}. */
+  public void keepFiles() {
+    keepFiles = true;
+  }
+
+  /** Each node's log file and its last lines, for a failure message. */
+  public String describeLogs() {
+    StringBuilder out = new StringBuilder("node logs in " + dir + ":\n");
+    for (int node = 1; node <= NODES; node++) {
+      Path log = logFile(node);
+      out.append("  lb-").append(node).append(": ").append(log).append('\n');
+      try {
+        List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> out.append("    | ").append(l).append('\n'));
+      } catch (IOException e) {
+        out.append("    <").append(e).append(">\n");
+      }
+    }
+    return out.toString();
+  }
+
+  /** Stops every node (SIGTERM, then SIGKILL after a grace period) and every broker this tier started. */
+  @Override
+  public void close() {
+    for (Process process : processes) {
+      if (process != null && process.isAlive()) {
+        process.destroy();
+      }
+    }
+    long deadline = System.nanoTime() + STOP_GRACE.toNanos();
+    for (Process process : processes) {
+      if (process == null) {
+        continue;
+      }
+      try {
+        long left = Math.max(0, deadline - System.nanoTime());
+        if (!process.waitFor(left, TimeUnit.NANOSECONDS)) {
+          process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+      } catch (InterruptedException e) {
+        process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+    brokers.forEach(MosquittoBroker::close);
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is running or has run
+    }
+    if (keepFiles) {
+      System.err.println("ClusterTier: kept " + dir);
+    } else {
+      deleteDir();
+    }
+  }
+
+  private void killAll() {
+    for (Process process : processes) {
+      if (process != null) {
+        process.destroyForcibly();
+      }
+    }
+    brokers.forEach(MosquittoBroker::kill);
+  }
+
+  private void deleteDir() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temp directory is harmless
+    }
+  }
+}
