@@ -22,14 +22,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * A whole tier as operators run it: three real Mosquitto brokers {@code b1..b3} and three balancer
@@ -38,7 +42,8 @@ import java.util.stream.Stream;
  *
  * <p>Every port (MQTT listener, admin API, Hazelcast) is picked free here and written into the
  * node's files, because a node in another JVM cannot report a port it picked itself. Each node has
- * its own Hazelcast file (the same member list, its own {@code network.port}). Node output goes to
+ * its own Hazelcast file: {@code cluster-config/hazelcast.yaml} with this tier's member list and the
+ * node's own {@code network.port}. Node output goes to
  * {@code node-N.log} in the tier's directory; {@link #describeLogs()} names the files and shows
  * their last lines, and the directory is kept when {@link #keepFiles()} was called (a test failed).
  *
@@ -52,6 +57,8 @@ public final class ClusterTier implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
   private static final Duration STOP_GRACE = Duration.ofSeconds(10);
   private static final int MAX_IN_FLIGHT = 16;
+  /** The Hazelcast file a local tier ships with (failsafe runs in the project directory). */
+  static final Path HAZELCAST_TEMPLATE = Path.of("cluster-config", "hazelcast.yaml");
 
   private final Options options;
   private final Path dir;
@@ -160,55 +167,30 @@ public final class ClusterTier implements AutoCloseable {
     return ports.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * Writes node {@code node}'s Hazelcast file: the shipped {@link #HAZELCAST_TEMPLATE} with this
+   * tier's cluster name, its own port (no auto-increment) and a member list of this tier's ports,
+   * so that the tests run on the settings operators get.
+   */
+  @SuppressWarnings("unchecked")
   private void writeHazelcastFile(int node) throws IOException {
-    StringBuilder members = new StringBuilder();
-    for (int port : hazelcastPorts) {
-      members.append("          - 127.0.0.1:").append(port).append('\n');
+    Map<String, Object> root;
+    try (var in = Files.newBufferedReader(HAZELCAST_TEMPLATE)) {
+      root = new Yaml().load(in);
     }
-    // The settings of cluster-config/hazelcast.yaml, with this tier's own ports and cluster name.
-    Files.writeString(hazelcastFile(node), """
-        hazelcast:
-          cluster-name: %s
-          properties:
-            hazelcast.phone.home.enabled: false
-            hazelcast.logging.type: slf4j
-            hazelcast.wait.seconds.before.join: 0
-            hazelcast.max.wait.seconds.before.join: 0
-            hazelcast.heartbeat.interval.seconds: 1
-            hazelcast.max.no.heartbeat.seconds: 5
-            hazelcast.socket.bind.any: false
-          network:
-            reuse-address: true
-            port:
-              port: %d
-              auto-increment: false
-            join:
-              auto-detection:
-                enabled: false
-              multicast:
-                enabled: false
-              tcp-ip:
-                enabled: true
-                connection-timeout-seconds: 1
-                member-list:
-        %s    interfaces:
-              enabled: true
-              interfaces:
-                - 127.0.0.1
-          multimap:
-            __vertx.subs:
-              backup-count: 1
-              value-collection-type: SET
-          map:
-            __vertx.haInfo:
-              backup-count: 1
-            __vertx.nodeInfo:
-              backup-count: 1
-          replicatedmap:
-            mqttlb.*:
-              in-memory-format: OBJECT
-              async-fillup: false
-        """.formatted(dir.getFileName(), hazelcastPorts[node - 1], members));
+    Map<String, Object> hazelcast = (Map<String, Object>) root.get("hazelcast");
+    hazelcast.put("cluster-name", dir.getFileName().toString());
+    Map<String, Object> network = (Map<String, Object>) hazelcast.get("network");
+    network.put("port", new LinkedHashMap<>(Map.of("port", hazelcastPorts[node - 1], "auto-increment", false)));
+    Map<String, Object> tcpIp = (Map<String, Object>) ((Map<String, Object>) network.get("join")).get("tcp-ip");
+    List<String> members = new ArrayList<>();
+    for (int port : hazelcastPorts) {
+      members.add("127.0.0.1:" + port);
+    }
+    tcpIp.put("member-list", members);
+    DumperOptions style = new DumperOptions();
+    style.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    Files.writeString(hazelcastFile(node), new Yaml(style).dump(root));
   }
 
   private void writeNodeFile(int node) throws IOException {
@@ -444,6 +426,125 @@ public final class ClusterTier implements AutoCloseable {
     return list;
   }
 
+  /** {@code PUT /api/v1/mode} through one node; fails unless it answers 200 with the new mode. */
+  public void setMode(int node, String mode) {
+    Reply reply = put(node, "/api/v1/mode", new JsonObject().put("mode", mode));
+    if (reply.status() != 200 || !mode.equals(reply.json().getString("mode"))) {
+      throw new AssertionError("PUT mode " + mode + " on lb-" + node + ": " + reply);
+    }
+  }
+
+  /** {@code PUT /api/v1/table/KEY} through one node; fails unless it answers 200 with the entry. */
+  public JsonObject putOverride(int node, String key, String broker) {
+    Reply reply = put(node, "/api/v1/table/" + encodePath(key), new JsonObject().put("broker", broker));
+    if (reply.status() != 200 || !broker.equals(reply.json().getString("broker"))
+        || !"override".equals(reply.json().getString("kind"))) {
+      throw new AssertionError("PUT override " + key + " -> " + broker + " on lb-" + node + ": " + reply);
+    }
+    return reply.json();
+  }
+
+  /** {@code PUT /api/v1/brokers/ID} through one node, keeping the broker's address. */
+  public void setWeight(int node, String brokerId, int weight) {
+    Reply reply = put(node, "/api/v1/brokers/" + brokerId,
+        new JsonObject().put("address", "127.0.0.1:" + broker(brokerId).port()).put("weight", weight));
+    if (reply.status() / 100 != 2 || reply.json().getInteger("weight") != weight) {
+      throw new AssertionError("PUT broker " + brokerId + " weight " + weight + " on lb-" + node + ": " + reply);
+    }
+  }
+
+  /** Every live entry of one node's table, key to {@code kind:broker} (an override hides a sticky entry). */
+  public Map<String, String> tableEntries(int node) {
+    JsonObject table = table(node, "limit=10000");
+    Map<String, String> entries = new TreeMap<>();
+    for (Object o : table.getJsonArray("entries")) {
+      JsonObject entry = (JsonObject) o;
+      entries.put(entry.getString("key"), entry.getString("kind") + ":" + entry.getString("broker"));
+    }
+    return entries;
+  }
+
+  /**
+   * What every node must answer for {@code ids} in table mode, given the table and the broker
+   * weights: {@code broker/override}, else {@code broker/sticky}, else the ring owner {@code /ring}.
+   */
+  public static Map<String, String> expectedRoutes(List<String> ids, Map<String, String> tableEntries,
+                                                   Map<String, Integer> weights) {
+    HashRing ring = expectedRing(weights);
+    Map<String, String> expected = new HashMap<>();
+    for (String id : ids) {
+      String entry = tableEntries.get(id);
+      if (entry != null) {
+        int colon = entry.indexOf(':');
+        expected.put(id, entry.substring(colon + 1) + "/" + entry.substring(0, colon));
+      } else {
+        expected.put(id, ringOwner(ring, id) + "/ring");
+      }
+    }
+    return expected;
+  }
+
+  /**
+   * Waits until every running node satisfies {@code condition} (polled every 20 ms); fails naming
+   * the nodes that did not, with {@code what}.
+   */
+  public void awaitAll(Duration timeout, String what, java.util.function.IntPredicate condition)
+      throws InterruptedException {
+    List<Integer> lagging = new ArrayList<>();
+    boolean done = poll(timeout, 20, () -> {
+      lagging.clear();
+      for (int node = 1; node <= NODES; node++) {
+        if (isRunning(node) && !condition.test(node)) {
+          lagging.add(node);
+        }
+      }
+      return lagging.isEmpty();
+    });
+    if (!done) {
+      throw new AssertionError("nodes " + lagging + " did not reach: " + what + " within " + timeout);
+    }
+  }
+
+  /**
+   * Puts the tier back as it started: the configured mode, brokers b1..b3 at weight 1 on their
+   * brokers' addresses, an empty table; waits until every node shows it.
+   */
+  public void reset() throws InterruptedException {
+    int node = firstRunning();
+    setMode(node, options.mode());
+    for (MosquittoBroker broker : brokers) {
+      setWeight(node, broker.id(), 1);
+    }
+    List<String> expectedBrokers = new ArrayList<>();
+    brokers.forEach(b -> expectedBrokers.add(b.id() + "=127.0.0.1:" + b.port() + "×1"));
+    // Sticky refreshes of clients that just left may land after a first sweep: sweep until empty.
+    boolean empty = poll(Duration.ofSeconds(10), 100, () -> {
+      for (String key : tableEntries(node).keySet()) {
+        delete(node, "/api/v1/table/" + encodePath(key));
+      }
+      for (int n = 1; n <= NODES; n++) {
+        if (isRunning(n) && table(n, "limit=1").getLong("size") != 0) {
+          return false;
+        }
+      }
+      return true;
+    });
+    if (!empty) {
+      throw new AssertionError("the table did not empty: " + table(node, "limit=20"));
+    }
+    awaitAll(Duration.ofSeconds(5), "mode " + options.mode() + ", brokers " + expectedBrokers,
+        n -> mode(n).equals(options.mode()) && brokerList(n).equals(expectedBrokers));
+  }
+
+  private int firstRunning() {
+    for (int node = 1; node <= NODES; node++) {
+      if (isRunning(node)) {
+        return node;
+      }
+    }
+    throw new IllegalStateException("no node is running");
+  }
+
   /**
    * The ring the nodes must agree on, built here from the brokers the test started (ids b1..b3,
    * weight 1, 160 points each), independently of any node.
@@ -480,6 +581,11 @@ public final class ClusterTier implements AutoCloseable {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+
+  /** A key as one path segment: percent-encoded, spaces as %20 (not '+', which a path keeps). */
+  public static String encodePath(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   // ---- files and cleanup ----
