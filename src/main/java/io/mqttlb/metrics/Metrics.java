@@ -8,8 +8,10 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
@@ -49,6 +51,11 @@ public final class Metrics {
   private final Map<String, Counter> routed = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
+  /**
+   * A FunctionCounter holds its object weakly, and a method reference passed in is referenced by
+   * nothing else: without this list the first GC would freeze those counters at their last value.
+   */
+  private final List<DoubleSupplier> counterSources = new CopyOnWriteArrayList<>();
 
   public Metrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -122,6 +129,8 @@ public final class Metrics {
       Gauge.builder(TABLE_ENTRIES, () -> tableEntries.applyAsDouble(kind)).tag("kind", kind)
           .description("Entries of the shared routing table").register(registry);
     }
+    counterSources.add(stickyWritesDropped);
+    counterSources.add(stickyEvictions);
     FunctionCounter.builder(STICKY_WRITES_DROPPED, stickyWritesDropped, DoubleSupplier::getAsDouble)
         .description("Sticky entries not written because the background writer was too far behind")
         .register(registry);
