@@ -1,0 +1,127 @@
+package io.mqttlb.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.routing.HashRing;
+import io.mqttlb.testing.Clients;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * kill -9 of a node: the two others keep routing identically and keep the table; the killed node,
+ * started again, catches up with everything the tier did while it was away.
+ */
+class ClusterFailoverIT {
+  static ClusterTier tier;
+
+  @RegisterExtension
+  static final KeepLogsOnFailure logs = new KeepLogsOnFailure(() -> tier);
+
+  @BeforeAll
+  static void startTier() throws Exception {
+    tier = ClusterTier.start(ClusterTier.Options.defaults().withMode("table"));
+  }
+
+  @AfterAll
+  static void stopTier() {
+    if (tier != null) {
+      tier.close();
+    }
+  }
+
+  @Test
+  void survivorsOfAKill9KeepRoutingAndTheTableAndTheRestartedNodeCatchesUp() throws Exception {
+    List<String> ids = ClusterRoutingIT.clientIds(1000, 3);
+    HashRing ring = ClusterTier.expectedRing(ClusterTier.equalWeights());
+
+    // The table before the failure: 20 overrides through node 1, 15 sticky entries of real clients.
+    Map<String, String> reached = new TreeMap<>();
+    for (int i = 0; reached.size() < 15; i++) {
+      String id = ids.get(i * 31 + 1);
+      if (id.startsWith("client-")) {
+        reached.put(id, Clients.brokerReachedMqtt3(id, tier.nodePort(1 + reached.size() % ClusterTier.NODES)));
+      }
+    }
+    for (int i = 0; i < 20; i++) {
+      String id = ids.get(i * 47 + 3);
+      String owner = ClusterTier.ringOwner(ring, id);
+      tier.putOverride(1, id, ClusterTier.BROKER_IDS.get((ClusterTier.BROKER_IDS.indexOf(owner) + 1) % 3));
+    }
+    tier.awaitAll(Duration.ofSeconds(10), "20 overrides and 15 sticky entries", node -> {
+      JsonObject table = tier.table(node, "limit=1");
+      return table.getLong("overrides") == 20 && table.getLong("sticky") == 15;
+    });
+    Map<String, String> tableBefore = tier.tableEntries(1);
+    assertEquals(35, tableBefore.size(), "no override hides a sticky entry here: " + tableBefore);
+
+    // Node 1, which seeded the tier and wrote the overrides, dies without a word.
+    tier.kill9(1);
+    tier.awaitMembers(2, 2);
+    tier.awaitMembers(3, 2);
+    for (int node = 2; node <= 3; node++) {
+      assertEquals(tableBefore, tier.tableEntries(node), "lb-" + node + " kept the table");
+      assertEquals("table", tier.mode(node));
+    }
+    Map<String, String> expected = ClusterTier.expectedRoutes(ids, tableBefore, ClusterTier.equalWeights());
+    for (int node = 2; node <= 3; node++) {
+      ClusterRoutingIT.assertSameRoutes(expected, tier.routes(node, ids), "lb-" + node + " with lb-1 dead");
+    }
+    String stickyClient = reached.keySet().iterator().next();
+    assertEquals(reached.get(stickyClient), Clients.brokerReachedMqtt3(stickyClient, tier.nodePort(2)),
+        "a sticky client reconnecting through lb-2 finds its broker");
+
+    // While node 1 is dead: a new override, one override removed, a broker re-weighted, a mode switch
+    // back and forth (each through a survivor).
+    String lateKey = "set-while-lb-1-was-dead";
+    String lateOwner = ClusterTier.ringOwner(ring, lateKey);
+    String lateBroker = ClusterTier.BROKER_IDS.get((ClusterTier.BROKER_IDS.indexOf(lateOwner) + 2) % 3);
+    tier.putOverride(2, lateKey, lateBroker);
+    String removed = tableBefore.entrySet().stream().filter(e -> e.getValue().startsWith("override:"))
+        .findFirst().orElseThrow().getKey();
+    assertEquals(200, tier.delete(3, "/api/v1/table/" + ClusterTier.encodePath(removed)).status());
+    tier.setWeight(3, "b2", 2);
+    tier.setMode(2, "hash");
+    tier.setMode(3, "table");
+
+    long restarting = System.nanoTime();
+    tier.restart(1);
+    System.err.printf("lb-1 restarted and saw 3 members after %d ms%n", (System.nanoTime() - restarting) / 1_000_000);
+    String restartLog = Files.readString(tier.logFile(1));
+    String afterRestart = restartLog.substring(restartLog.lastIndexOf("---- restarted by the test ----"));
+    assertTrue(afterRestart.contains("joined a running tier and adopts its state"),
+        "the restarted lb-1 adopts the tier's state instead of seeding it from its file:\n" + afterRestart);
+
+    // All three agree on everything, the change made while node 1 was dead included.
+    Map<String, Integer> weights = ClusterTier.equalWeights();
+    weights.put("b2", 2);
+    List<String> brokers = tier.brokerList(2);
+    assertTrue(brokers.stream().anyMatch(b -> b.startsWith("b2=") && b.endsWith("×2")), brokers.toString());
+    tier.awaitAll(Duration.ofSeconds(5), "the tier's table, mode and brokers",
+        node -> tier.table(node, "limit=1").getLong("size") == 35 && tier.mode(node).equals("table")
+            && tier.brokerList(node).equals(brokers));
+    Map<String, String> tableAfter = tier.tableEntries(2);
+    assertEquals("override:" + lateBroker, tableAfter.get(lateKey));
+    assertTrue(!tableAfter.containsKey(removed), removed + " was removed");
+    for (int node = 1; node <= 3; node++) {
+      assertEquals(tableAfter, tier.tableEntries(node), "lb-" + node + "'s table");
+    }
+    List<String> allIds = new ArrayList<>(ids);
+    allIds.add(lateKey);
+    Map<String, String> expectedAfter = ClusterTier.expectedRoutes(allIds, tableAfter, weights);
+    for (int node = 1; node <= 3; node++) {
+      ClusterRoutingIT.assertSameRoutes(expectedAfter, tier.routes(node, allIds), "lb-" + node + " after the restart");
+    }
+    assertEquals(lateBroker, Clients.brokerReachedMqtt3(lateKey, tier.nodePort(1)),
+        "a real client through the restarted lb-1 follows the override set while it was dead");
+  }
+}
