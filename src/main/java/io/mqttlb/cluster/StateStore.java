@@ -11,6 +11,18 @@ public interface StateStore {
   SharedMap map(String name);
 
   /**
+   * The maps of these names, as {@link #map} gives them, in the same order. A store whose maps take
+   * a while to open (a joining member copies each one in full first) opens them side by side.
+   */
+  default List<SharedMap> maps(String... names) {
+    List<SharedMap> maps = new java.util.ArrayList<>();
+    for (String name : names) {
+      maps.add(map(name));
+    }
+    return maps;
+  }
+
+  /**
    * Claims the right to seed the tier's state from this node's configuration. Exactly one caller in
    * the cluster's lifetime gets {@code true}: the first node. Blocks for a cluster round trip.
    */

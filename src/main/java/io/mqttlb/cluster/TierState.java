@@ -37,10 +37,11 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private TierState(StateStore store, Duration stickyTtl, long maxEntries) {
     this.store = store;
     this.stickyTtl = stickyTtl;
-    this.brokers = store.map("brokers");
-    this.settings = store.map("settings");
-    this.overrides = store.map("overrides");
-    this.sticky = store.map("sticky");
+    List<SharedMap> maps = store.maps("brokers", "settings", "overrides", "sticky");
+    this.brokers = maps.get(0);
+    this.settings = maps.get(1);
+    this.overrides = maps.get(2);
+    this.sticky = maps.get(3);
     this.stickyWriter = new StickyWriter(sticky, stickyTtl, maxEntries);
   }
 
