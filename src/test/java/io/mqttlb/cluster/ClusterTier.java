@@ -43,9 +43,12 @@ import org.yaml.snakeyaml.Yaml;
  * <p>Every port (MQTT listener, admin API, Hazelcast) is picked free here and written into the
  * node's files, because a node in another JVM cannot report a port it picked itself. Each node has
  * its own Hazelcast file: {@code cluster-config/hazelcast.yaml} with this tier's member list and the
- * node's own {@code network.port}. Node output goes to
- * {@code node-N.log} in the tier's directory; {@link #describeLogs()} names the files and shows
- * their last lines, and the directory is kept when {@link #keepFiles()} was called (a test failed).
+ * node's own {@code network.port}. Node output goes to {@code node-N.log} in the tier's directory;
+ * {@link #describeLogs()} names the files and shows their last lines, and the directory is kept
+ * when {@link #keepFiles()} was called (a test failed).
+ *
+ * <p>Node JVMs are kept small ({@code -Xmx256m}, serial GC, C1 only): a 2-core machine runs three
+ * of them beside the test JVM and three brokers.
  *
  * <p>{@link #close()} stops exactly the processes this tier started, by their handles (SIGTERM,
  * then SIGKILL after a grace period), and a JVM shutdown hook does the same if the test JVM exits
