@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A real Mosquitto broker process on a free loopback port, started and stopped by a test (only by
@@ -146,11 +148,21 @@ public final class MosquittoBroker implements AutoCloseable {
     }
   }
 
+  /** Stops the broker (SIGTERM) and removes its configuration directory. */
   @Override
   public void close() {
     if (process != null && process.isAlive()) {
       process.destroy();
       waitForExit();
+    }
+    deleteDir();
+  }
+
+  private void deleteDir() {
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // a leftover temporary directory is harmless
     }
   }
 
