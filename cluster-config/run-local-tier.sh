@@ -122,7 +122,8 @@ mqttlb local tier is up ($members)
   admin:   http://127.0.0.1:${ADMIN_PORTS[0]}  http://127.0.0.1:${ADMIN_PORTS[1]}  http://127.0.0.1:${ADMIN_PORTS[2]}
   brokers: b1=127.0.0.1:${BROKER_PORTS[0]}  b2=127.0.0.1:${BROKER_PORTS[1]}  b3=127.0.0.1:${BROKER_PORTS[2]}   (Mosquitto)
   logs:    $WORK
-  try:     curl${MQTTLB_ADMIN_TOKEN:+ -H \"Authorization: Bearer \$MQTTLB_ADMIN_TOKEN\"} 'http://127.0.0.1:${ADMIN_PORTS[1]}/api/v1/route?clientId=sensor-1'
+  try:     java -jar $JAR status
+           java -jar $JAR route --admin http://127.0.0.1:${ADMIN_PORTS[1]} sensor-1
 Ctrl-C stops everything this script started.
 EOF
 
