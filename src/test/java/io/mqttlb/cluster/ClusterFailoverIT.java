@@ -43,8 +43,14 @@ class ClusterFailoverIT {
   void survivorsOfAKill9KeepRoutingAndTheTableAndTheRestartedNodeCatchesUp() throws Exception {
     List<String> ids = ClusterRoutingIT.clientIds(1000, 3);
     HashRing ring = ClusterTier.expectedRing(ClusterTier.equalWeights());
+    // The victim is the node that seeded the tier: the oldest member, Hazelcast's master.
+    int victim = seeder();
+    int[] survivors = victim == 1 ? new int[] {2, 3} : victim == 2 ? new int[] {1, 3} : new int[] {1, 2};
+    int a = survivors[0];
+    int b = survivors[1];
+    String dead = "lb-" + victim;
 
-    // The table before the failure: 20 overrides through node 1, 15 sticky entries of real clients.
+    // The table before the failure: 20 overrides through the victim, 15 sticky entries of real clients.
     Map<String, String> reached = new TreeMap<>();
     for (int i = 0; reached.size() < 15; i++) {
       String id = ids.get(i * 31 + 1);
@@ -55,61 +61,62 @@ class ClusterFailoverIT {
     for (int i = 0; i < 20; i++) {
       String id = ids.get(i * 47 + 3);
       String owner = ClusterTier.ringOwner(ring, id);
-      tier.putOverride(1, id, ClusterTier.BROKER_IDS.get((ClusterTier.BROKER_IDS.indexOf(owner) + 1) % 3));
+      tier.putOverride(victim, id, ClusterTier.BROKER_IDS.get((ClusterTier.BROKER_IDS.indexOf(owner) + 1) % 3));
     }
     tier.awaitAll(Duration.ofSeconds(10), "20 overrides and 15 sticky entries", node -> {
       JsonObject table = tier.table(node, "limit=1");
       return table.getLong("overrides") == 20 && table.getLong("sticky") == 15;
     });
-    Map<String, String> tableBefore = tier.tableEntries(1);
+    Map<String, String> tableBefore = tier.tableEntries(victim);
     assertEquals(35, tableBefore.size(), "no override hides a sticky entry here: " + tableBefore);
 
-    // Node 1, which seeded the tier and wrote the overrides, dies without a word.
-    tier.kill9(1);
-    tier.awaitMembers(2, 2);
-    tier.awaitMembers(3, 2);
-    for (int node = 2; node <= 3; node++) {
+    // The victim, which seeded the tier and took the overrides, dies without a word.
+    tier.kill9(victim);
+    tier.awaitMembers(a, 2);
+    tier.awaitMembers(b, 2);
+    for (int node : survivors) {
       assertEquals(tableBefore, tier.tableEntries(node), "lb-" + node + " kept the table");
       assertEquals("table", tier.mode(node));
     }
     Map<String, String> expected = ClusterTier.expectedRoutes(ids, tableBefore, ClusterTier.equalWeights());
-    for (int node = 2; node <= 3; node++) {
-      ClusterRoutingIT.assertSameRoutes(expected, tier.routes(node, ids), "lb-" + node + " with lb-1 dead");
+    for (int node : survivors) {
+      ClusterRoutingIT.assertSameRoutes(expected, tier.routes(node, ids), "lb-" + node + " with " + dead + " dead");
     }
     String stickyClient = reached.keySet().iterator().next();
-    assertEquals(reached.get(stickyClient), Clients.brokerReachedMqtt3(stickyClient, tier.nodePort(2)),
-        "a sticky client reconnecting through lb-2 finds its broker");
+    assertEquals(reached.get(stickyClient), Clients.brokerReachedMqtt3(stickyClient, tier.nodePort(a)),
+        "a sticky client reconnecting through lb-" + a + " finds its broker");
 
-    // While node 1 is dead: a new override, one override removed, a broker re-weighted, a mode switch
+    // While the victim is dead: a new override, one override removed, a broker re-weighted, a mode switch
     // back and forth (each through a survivor).
-    String lateKey = "set-while-lb-1-was-dead";
+    String lateKey = "set-while-" + dead + "-was-dead";
     String lateOwner = ClusterTier.ringOwner(ring, lateKey);
     String lateBroker = ClusterTier.BROKER_IDS.get((ClusterTier.BROKER_IDS.indexOf(lateOwner) + 2) % 3);
-    tier.putOverride(2, lateKey, lateBroker);
+    tier.putOverride(a, lateKey, lateBroker);
     String removed = tableBefore.entrySet().stream().filter(e -> e.getValue().startsWith("override:"))
         .findFirst().orElseThrow().getKey();
-    assertEquals(200, tier.delete(3, "/api/v1/table/" + ClusterTier.encodePath(removed)).status());
-    tier.setWeight(3, "b2", 2);
-    tier.setMode(2, "hash");
-    tier.setMode(3, "table");
+    assertEquals(200, tier.delete(b, "/api/v1/table/" + ClusterTier.encodePath(removed)).status());
+    tier.setWeight(b, "b2", 2);
+    tier.setMode(a, "hash");
+    tier.setMode(b, "table");
 
     long restarting = System.nanoTime();
-    tier.restart(1);
-    System.err.printf("lb-1 restarted and saw 3 members after %d ms%n", (System.nanoTime() - restarting) / 1_000_000);
-    String restartLog = Files.readString(tier.logFile(1));
+    tier.restart(victim);
+    System.err.printf("%s restarted and saw 3 members after %d ms%n", dead, (System.nanoTime() - restarting) / 1_000_000);
+    String restartLog = Files.readString(tier.logFile(victim));
     String afterRestart = restartLog.substring(restartLog.lastIndexOf("---- restarted by the test ----"));
     assertTrue(afterRestart.contains("joined a running tier and adopts its state"),
-        "the restarted lb-1 adopts the tier's state instead of seeding it from its file:\n" + afterRestart);
+        "the restarted " + dead + " adopts the tier's state instead of seeding it from its file:\n" + afterRestart);
 
-    // All three agree on everything, the change made while node 1 was dead included.
+    // All three agree on everything, the changes made while the victim was dead included.
     Map<String, Integer> weights = ClusterTier.equalWeights();
     weights.put("b2", 2);
-    List<String> brokers = tier.brokerList(2);
-    assertTrue(brokers.stream().anyMatch(b -> b.startsWith("b2=") && b.endsWith("×2")), brokers.toString());
+    List<String> brokers = tier.brokerList(a);
+    assertTrue(brokers.stream().anyMatch(broker -> broker.startsWith("b2=") && broker.endsWith("×2")),
+        brokers.toString());
     tier.awaitAll(Duration.ofSeconds(5), "the tier's table, mode and brokers",
         node -> tier.table(node, "limit=1").getLong("size") == 35 && tier.mode(node).equals("table")
             && tier.brokerList(node).equals(brokers));
-    Map<String, String> tableAfter = tier.tableEntries(2);
+    Map<String, String> tableAfter = tier.tableEntries(a);
     assertEquals("override:" + lateBroker, tableAfter.get(lateKey));
     assertTrue(!tableAfter.containsKey(removed), removed + " was removed");
     for (int node = 1; node <= 3; node++) {
@@ -121,7 +128,17 @@ class ClusterFailoverIT {
     for (int node = 1; node <= 3; node++) {
       ClusterRoutingIT.assertSameRoutes(expectedAfter, tier.routes(node, allIds), "lb-" + node + " after the restart");
     }
-    assertEquals(lateBroker, Clients.brokerReachedMqtt3(lateKey, tier.nodePort(1)),
-        "a real client through the restarted lb-1 follows the override set while it was dead");
+    assertEquals(lateBroker, Clients.brokerReachedMqtt3(lateKey, tier.nodePort(victim)),
+        "a real client through the restarted " + dead + " follows the override set while it was dead");
+  }
+
+  /** The node whose log says it seeded the tier's state. */
+  private static int seeder() throws Exception {
+    for (int node = 1; node <= ClusterTier.NODES; node++) {
+      if (Files.readString(tier.logFile(node)).contains("is the first of the tier")) {
+        return node;
+      }
+    }
+    throw new AssertionError("no node says it seeded the tier");
   }
 }
