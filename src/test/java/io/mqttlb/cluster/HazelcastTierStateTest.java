@@ -10,13 +10,13 @@ import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
+import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class HazelcastTierStateTest {
         () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file2, "lb-2")));
     first = a.get();
     second = b.get();
-    await("two members", () -> first.getCluster().getMembers().size() == 2);
+    Await.until("two members", () -> first.getCluster().getMembers().size() == 2);
 
     RoutingConfig routing = RoutingConfig.defaults().withMode(RoutingMode.TABLE).withTable(STICKY_TTL, 50);
     one = TierState.open(new HazelcastStateStore(first), NodeConfig.defaults().withNodeId("lb-1").withRouting(routing)
@@ -106,28 +106,28 @@ class HazelcastTierStateTest {
   @Test
   void writesOnOneNodeAreReadLocallyOnTheOther() throws Exception {
     one.putBroker(new BrokerConfig("b3", "127.0.0.1", 1886, 1));
-    await("broker replicated", () -> two.broker("b3") != null);
+    Await.until("broker replicated", () -> two.broker("b3") != null);
     two.setMode(RoutingMode.HASH);
-    await("mode replicated", () -> one.mode() == RoutingMode.HASH);
+    Await.until("mode replicated", () -> one.mode() == RoutingMode.HASH);
     two.setMode(RoutingMode.TABLE);
-    await("mode replicated back", () -> one.mode() == RoutingMode.TABLE);
+    Await.until("mode replicated back", () -> one.mode() == RoutingMode.TABLE);
     assertTrue(one.removeBroker("b3"));
-    await("removal replicated", () -> two.broker("b3") == null);
+    Await.until("removal replicated", () -> two.broker("b3") == null);
 
     one.putOverride("pinned", "b2", null);
-    await("override replicated", () -> "b2".equals(two.overrideBroker("pinned")));
+    Await.until("override replicated", () -> "b2".equals(two.overrideBroker("pinned")));
     assertTrue(two.removeEntry("pinned"));
-    await("override removal replicated", () -> one.overrideBroker("pinned") == null);
+    Await.until("override removal replicated", () -> one.overrideBroker("pinned") == null);
   }
 
   @Test
   void stickyEntriesReplicateAndExpire() throws Exception {
     one.recordSticky("sticky-1", "b1");
-    await("sticky replicated", () -> "b1".equals(two.stickyBroker("sticky-1")));
+    Await.until("sticky replicated", () -> "b1".equals(two.stickyBroker("sticky-1")));
     TablePage page = two.table("sticky-", 10);
     assertEquals(List.of(new TableEntry("sticky-1", "b1", TableEntry.STICKY, page.entries().get(0).expiresAt())),
         page.entries());
-    await("sticky expired on both", () -> one.stickyBroker("sticky-1") == null && two.stickyBroker("sticky-1") == null);
+    Await.until("sticky expired on both", () -> one.stickyBroker("sticky-1") == null && two.stickyBroker("sticky-1") == null);
     assertNull(two.stickyBroker("sticky-1"));
   }
 
@@ -136,17 +136,8 @@ class HazelcastTierStateTest {
     for (int i = 0; i < 80; i++) {
       (i % 2 == 0 ? one : two).recordSticky("bound-" + i, "b1");
     }
-    await("bound enforced on both members", () -> one.stickyCount() <= 50 && two.stickyCount() <= 50
+    Await.until("bound enforced on both members", () -> one.stickyCount() <= 50 && two.stickyCount() <= 50
         && one.stickyEvictions() + two.stickyEvictions() > 0);
   }
 
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(10);
-    }
-  }
 }

@@ -12,6 +12,7 @@ import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.MosquittoBroker;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,11 +43,11 @@ class TableModeEndToEndTest {
         reached.put(clientId, Clients.brokerReachedMqtt3(clientId, tier.port()));
         assertEquals(tier.ringOwner(clientId), reached.get(clientId), "the ring decides a new client");
       }
-      awaitTrue("sticky entries written", () -> tier.node.state().stickyCount() == 60);
+      Await.until("sticky entries written", () -> tier.node.state().stickyCount() == 60);
       reached.forEach((clientId, broker) -> assertEquals(broker, tier.node.state().stickyBroker(clientId), clientId));
 
       tier.node.state().putBroker(new BrokerConfig("b4", "127.0.0.1", b4.port(), 1));
-      awaitTrue("b4 in the routing snapshot", () -> tier.node.snapshot().brokers().size() == 4);
+      Await.until("b4 in the routing snapshot", () -> tier.node.snapshot().brokers().size() == 4);
       List<String> newOwnerB4 = new ArrayList<>();
       for (Map.Entry<String, String> client : reached.entrySet()) {
         RouteDecision decision = tier.node.router().route(client.getKey(), null, null);
@@ -89,13 +89,13 @@ class TableModeEndToEndTest {
       Mqtt3BlockingClient client = Clients.mqtt3("long-lived", tier.port());
       client.connectWith().cleanSession(true).send();
       String broker = tier.ringOwner("long-lived");
-      awaitTrue("entry written on connect", () -> broker.equals(tier.node.state().stickyBroker("long-lived")));
+      Await.until("entry written on connect", () -> broker.equals(tier.node.state().stickyBroker("long-lived")));
       Thread.sleep(ttl.toMillis() * 2); // connected for twice the TTL: the node keeps refreshing the entry
       assertEquals(broker, tier.node.state().stickyBroker("long-lived"), "a connected client keeps its entry");
       client.disconnect();
       Thread.sleep(ttl.toMillis() / 2);
       assertEquals(broker, tier.node.state().stickyBroker("long-lived"), "alive until a TTL after the disconnect");
-      awaitTrue("entry expired a TTL after the disconnect", () -> tier.node.state().stickyBroker("long-lived") == null);
+      Await.until("entry expired a TTL after the disconnect", () -> tier.node.state().stickyBroker("long-lived") == null);
       assertNull(tier.node.state().stickyBroker("long-lived"));
     }
   }
@@ -106,7 +106,7 @@ class TableModeEndToEndTest {
       for (int i = 0; i < 60; i++) {
         Clients.brokerReachedMqtt3("bounded-" + i, tier.port());
       }
-      awaitTrue("evictions happened", () -> tier.node.state().stickyEvictions() >= 40);
+      Await.until("evictions happened", () -> tier.node.state().stickyEvictions() >= 40);
       Thread.sleep(1500); // one more enforcement pass of the writer
       long size = tier.node.state().stickyCount();
       assertTrue(size > 0 && size <= 20, "sticky entries: " + size);
@@ -123,16 +123,6 @@ class TableModeEndToEndTest {
       }
       Thread.sleep(300);
       assertEquals(0, tier.node.state().stickyCount());
-    }
-  }
-
-  private static void awaitTrue(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("timed out waiting: " + what);
-      }
-      Thread.sleep(20);
     }
   }
 }
