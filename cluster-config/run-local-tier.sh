@@ -88,6 +88,19 @@ EOF
   started "broker $id" $! "$WORK/$id.log"
 done
 
+# Each broker holds a retained message naming itself, so a client can see where it landed:
+#   mosquitto_sub -p 1883 -i sensor-1 -t mqttlb/broker -C 1
+if command -v mosquitto_pub >/dev/null; then
+  for i in 0 1 2; do
+    for _ in $(seq 1 50); do
+      mosquitto_pub -h 127.0.0.1 -p "${BROKER_PORTS[$i]}" -t mqttlb/broker -m "b$((i + 1))" -r -q 1 2>/dev/null && break
+      sleep 0.1
+    done
+  done
+else
+  echo "run-local-tier: mosquitto_pub not found (Debian: mosquitto-clients); brokers get no mqttlb/broker marker"
+fi
+
 for n in 1 2 3; do
   # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
   java $JAVA_OPTS -jar "$JAR" node --config "cluster-config/node-$n.yaml" >"$WORK/node-$n.log" 2>&1 &
