@@ -129,6 +129,40 @@ class CommandLineIT {
     }
   }
 
+  @Test
+  void demoWithSeveralNodesClustersThem() throws Exception {
+    try (JarProcess process = JarProcess.start("demo", "--nodes", "2", "--port", "0", "--admin-port", "0",
+        "--duration", "60s")) {
+      Pattern adminLine = Pattern.compile("admin http://127\\.0\\.0\\.1:(\\d+)");
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      List<Integer> adminPorts = new ArrayList<>();
+      while (System.nanoTime() < deadline && adminPorts.size() < 2) {
+        adminPorts.clear();
+        Matcher admin = adminLine.matcher(process.stdout());
+        while (admin.find()) {
+          adminPorts.add(Integer.parseInt(admin.group(1)));
+        }
+        Thread.sleep(100);
+      }
+      assertEquals(2, adminPorts.size(), "demo prints two nodes; stdout: " + process.stdout() + " stderr: " + process.stderr());
+      HttpClient http = HttpClient.newHttpClient();
+      String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(1) + "/api/v1/status"))
+          .build(), HttpResponse.BodyHandlers.ofString()).body();
+      assertTrue(status.contains("\"lb-1\"") && status.contains("\"lb-2\""), "both nodes are members: " + status);
+      // A mode switch through node 1 reaches node 2.
+      assertEquals(200, http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts.get(0) + "/api/v1/mode"))
+          .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"table\"}")).build(), HttpResponse.BodyHandlers.ofString())
+          .statusCode());
+      URI modeOfNode2 = URI.create("http://127.0.0.1:" + adminPorts.get(1) + "/api/v1/mode");
+      String mode = "";
+      for (long until = System.nanoTime() + Duration.ofSeconds(5).toNanos(); System.nanoTime() < until && !mode.contains("table"); ) {
+        mode = http.send(HttpRequest.newBuilder(modeOfNode2).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Thread.sleep(20);
+      }
+      assertEquals("{\"mode\":\"table\"}", mode);
+    }
+  }
+
   private static void awaitHealthy(int adminPort, JarProcess process) throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
