@@ -1,0 +1,279 @@
+package io.mqttlb.cluster;
+
+import com.hazelcast.config.InMemoryFormat;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.KeyField;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.RoutingConfig;
+import io.mqttlb.config.RoutingMode;
+import io.mqttlb.routing.BrokerAvailability;
+import io.mqttlb.routing.RouteDecision;
+import io.mqttlb.routing.Router;
+import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.routing.RoutingTable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole route decision, {@code Router.route(clientId, username, sourceIp)} as the connect path
+ * calls it, in {@code table} mode against {@code hash} mode (DESIGN §8: at most 100 ns, no
+ * allocation; {@code table} within 5 % of {@code hash}). 1000 brokers × 160 virtual nodes; all
+ * brokers available.
+ *
+ * <p>The table is {@link TierState}, as a node opens it, holding 100,000 sticky entries (written
+ * with their TTL, as the sticky writer writes them) and 1000 overrides, over one of three stores
+ * ({@code store}):
+ *
+ * <ul>
+ *   <li>{@code hazelcast}: {@link HazelcastStateStore}, {@code ReplicatedMap}s of one embedded
+ *       member, what a clustered node runs;
+ *   <li>{@code local}: {@link LocalStateStore}, a standalone node's {@code ConcurrentHashMap}s;
+ *   <li>{@code mirror}: the same replicated maps as {@code hazelcast}, read through {@link
+ *       MirroredTable}, a prototype of a fix, not what nodes run.
+ * </ul>
+ *
+ * <p>{@link #tableSticky} routes clients that have a sticky entry (no override: two lookups),
+ * {@link #tableOverride} clients with an override (one lookup), {@link #tableNew} clients in
+ * neither (two misses, then the ring). {@link #hash} routes the sticky clients in hash mode, where
+ * no table is read. Each call routes a client picked at random from its set (precomputed order);
+ * setup checks that every client is routed where and why it should be. {@code connecting} picks
+ * from all clients (their table entries mostly out of the CPU caches) or from the first 500 (in
+ * cache), which separates memory latency from computing. {@link #ringIndexOf} times one step of
+ * a table hit alone.
+ *
+ * <pre>
+ * mvn -B -Pbench package -DskipTests
+ * java -jar target/benchmarks.jar RouteDecisionBenchmark -prof gc
+ * </pre>
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+    "--add-modules", "java.se", "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+    "--add-opens", "java.base/java.lang=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+    "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+    "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED",
+    // TierState logs the whole broker list when it seeds the tier: 1000 brokers on one line.
+    "-Dorg.slf4j.simpleLogger.log.io.mqttlb.cluster.TierState=warn"})
+public class RouteDecisionBenchmark {
+  private static final int BROKERS = 1000;
+  private static final int VIRTUAL_NODES = 160;
+  private static final int STICKY = 100_000;
+  private static final int OVERRIDES = 1000;
+  private static final int ORDER = 1 << 16;
+  private static final int MASK = ORDER - 1;
+  private static final String SOURCE_IP = "10.1.2.3";
+  private static final Duration STICKY_TTL = Duration.ofMinutes(30);
+
+  private int cursor;
+
+  /** The brokers, the clients of each kind and the order they connect in. */
+  @State(Scope.Benchmark)
+  public static class Clients {
+    /**
+     * How many different clients of each kind connect: all of them, or a few hundred whose table
+     * entries, ids and ring points stay in the CPU caches, which leaves the computing alone.
+     */
+    @Param({"100000", "500"})
+    int connecting;
+
+    List<BrokerConfig> brokers;
+    String[] sticky;
+    String[] pinned;
+    String[] fresh;
+    /** The broker each sticky and pinned client's entry names. */
+    String[] stickyBroker;
+    String[] pinnedBroker;
+    int[] order;
+    int[] pinnedOrder;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+      brokers = new ArrayList<>();
+      for (int i = 0; i < BROKERS; i++) {
+        brokers.add(new BrokerConfig("broker-" + i, "10.0." + (i / 250) + "." + (i % 250 + 1), 1883, 1));
+      }
+      Random random = new Random(42);
+      sticky = new String[STICKY];
+      stickyBroker = new String[STICKY];
+      fresh = new String[STICKY];
+      for (int i = 0; i < STICKY; i++) {
+        sticky[i] = String.format("sensor-%06d", i);
+        fresh[i] = String.format("fresh-%06d", i);
+        stickyBroker[i] = "broker-" + random.nextInt(BROKERS);
+      }
+      pinned = new String[OVERRIDES];
+      pinnedBroker = new String[OVERRIDES];
+      for (int i = 0; i < OVERRIDES; i++) {
+        pinned[i] = String.format("pinned-%04d", i);
+        pinnedBroker[i] = "broker-" + random.nextInt(BROKERS);
+      }
+      order = new int[ORDER];
+      pinnedOrder = new int[ORDER];
+      for (int i = 0; i < ORDER; i++) {
+        order[i] = random.nextInt(Math.min(connecting, STICKY));
+        pinnedOrder[i] = random.nextInt(Math.min(connecting, OVERRIDES));
+      }
+    }
+
+    /**
+     * New instances of the client ids, each next to its bytes (see {@code HashRingBenchmark}), for
+     * the benchmark to route by: equal to the table's keys, not the same objects.
+     */
+    void freshCopies() {
+      sticky = copies(sticky);
+      pinned = copies(pinned);
+      fresh = copies(fresh);
+      System.gc();
+    }
+
+    private static String[] copies(String[] ids) {
+      String[] copies = new String[ids.length];
+      for (int i = 0; i < ids.length; i++) {
+        copies[i] = new String(ids[i].toCharArray());
+      }
+      return copies;
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class HashRouter {
+    RoutingSnapshot snapshot;
+    Router router;
+
+    @Setup(Level.Trial)
+    public void setUp(Clients clients) {
+      snapshot = RoutingSnapshot.of(1, RoutingMode.HASH, clients.brokers, VIRTUAL_NODES);
+      router = new Router(() -> snapshot, KeyField.CLIENT_ID, BrokerAvailability.ALL);
+      clients.freshCopies();
+      for (String id : clients.sticky) {
+        expect(router.route(id, null, SOURCE_IP), RouteDecision.SOURCE_RING, null, id);
+      }
+    }
+  }
+
+  @State(Scope.Benchmark)
+  public static class TableRouter {
+    @Param({"hazelcast", "local", "mirror"})
+    String store;
+
+    LoopbackCluster cluster;
+    TierState state;
+    Router router;
+
+    @Setup(Level.Trial)
+    public void setUp(Clients clients) {
+      StateStore stateStore;
+      if (store.equals("local")) {
+        stateStore = new LocalStateStore("lb-1");
+      } else {
+        cluster = LoopbackCluster.start(1, config -> config
+            .getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*")
+            .setInMemoryFormat(InMemoryFormat.OBJECT)
+            .setAsyncFillup(false));
+        stateStore = new HazelcastStateStore(cluster.member(0));
+      }
+      NodeConfig config = NodeConfig.defaults()
+          .withBrokers(clients.brokers)
+          .withRouting(RoutingConfig.defaults().withMode(RoutingMode.TABLE));
+      state = TierState.open(stateStore, config, "RouteDecisionBenchmark");
+
+      long started = System.nanoTime();
+      SharedMap stickyMap = stateStore.map("sticky");
+      long expiresAt = System.currentTimeMillis() + STICKY_TTL.toMillis();
+      for (int i = 0; i < STICKY; i++) {
+        stickyMap.put(clients.sticky[i], TableEntry.encode(clients.stickyBroker[i], expiresAt), STICKY_TTL);
+      }
+      for (int i = 0; i < OVERRIDES; i++) {
+        state.putOverride(clients.pinned[i], clients.pinnedBroker[i], null);
+      }
+      System.out.printf("%nwrote %d sticky entries and %d overrides in %d ms%n", state.stickyCount(),
+          state.overrideCount(), (System.nanoTime() - started) / 1_000_000);
+
+      RoutingTable table = state;
+      if (store.equals("mirror")) {
+        MirroredTable mirror = new MirroredTable(cluster.member(0));
+        if (mirror.size() != STICKY + OVERRIDES) {
+          throw new IllegalStateException("the mirror holds " + mirror.size() + " entries");
+        }
+        table = mirror;
+      }
+      RoutingSnapshot snapshot = RoutingSnapshot.of(1, RoutingMode.TABLE, clients.brokers, VIRTUAL_NODES);
+      router = new Router(() -> snapshot, KeyField.CLIENT_ID, BrokerAvailability.ALL, table);
+
+      clients.freshCopies();
+      for (int i = 0; i < STICKY; i++) {
+        expect(router.route(clients.sticky[i], null, SOURCE_IP), RouteDecision.SOURCE_STICKY,
+            clients.stickyBroker[i], clients.sticky[i]);
+        expect(router.route(clients.fresh[i], null, SOURCE_IP), RouteDecision.SOURCE_RING, null, clients.fresh[i]);
+      }
+      for (int i = 0; i < OVERRIDES; i++) {
+        expect(router.route(clients.pinned[i], null, SOURCE_IP), RouteDecision.SOURCE_OVERRIDE,
+            clients.pinnedBroker[i], clients.pinned[i]);
+      }
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      state.close();
+      if (cluster != null) {
+        cluster.close();
+      }
+    }
+  }
+
+  private static void expect(RouteDecision decision, String source, String broker, String clientId) {
+    if (!decision.source().equals(source) || broker != null && !decision.broker().id().equals(broker)) {
+      throw new IllegalStateException(clientId + " was routed to " + decision.broker().id() + " by "
+          + decision.source() + ", expected " + source + (broker == null ? "" : " to " + broker));
+    }
+  }
+
+  @Benchmark
+  public RouteDecision hash(HashRouter hash, Clients clients) {
+    return hash.router.route(clients.sticky[clients.order[cursor++ & MASK]], null, SOURCE_IP);
+  }
+
+  /**
+   * Not a decision: the step that a table hit adds to it, finding the broker that the table names
+   * among the ring's members (a binary search over the sorted ids).
+   */
+  @Benchmark
+  public int ringIndexOf(HashRouter hash, Clients clients) {
+    return hash.snapshot.ring().indexOf(clients.stickyBroker[clients.order[cursor++ & MASK]]);
+  }
+
+  @Benchmark
+  public RouteDecision tableSticky(TableRouter table, Clients clients) {
+    return table.router.route(clients.sticky[clients.order[cursor++ & MASK]], null, SOURCE_IP);
+  }
+
+  @Benchmark
+  public RouteDecision tableOverride(TableRouter table, Clients clients) {
+    return table.router.route(clients.pinned[clients.pinnedOrder[cursor++ & MASK]], null, SOURCE_IP);
+  }
+
+  @Benchmark
+  public RouteDecision tableNew(TableRouter table, Clients clients) {
+    return table.router.route(clients.fresh[clients.order[cursor++ & MASK]], null, SOURCE_IP);
+  }
+}
