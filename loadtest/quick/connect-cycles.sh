@@ -4,6 +4,9 @@
 # the reference setup of DESIGN §8) and through an mqttlb node. Loopback only; everything it starts
 # it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
 #   bash loadtest/quick/connect-cycles.sh [CYCLES_PER_ROUND] [ROUNDS]
+# MODE=table runs the node in table mode (every cycle's client id is new: each connect writes a
+# sticky entry); CLUSTER=1 makes the node a one-member Hazelcast cluster, so that table reads and
+# writes go through the ReplicatedMaps as in a real tier.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cycles=${1:-3000}
@@ -47,8 +50,25 @@ node: { id: lb-bench }
 listeners: [ { name: tcp, host: 127.0.0.1, port: $lb } ]
 admin: { host: 127.0.0.1, port: $admin }
 brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
+routing: { mode: ${MODE:-hash} }
 CFG
+if [ "${CLUSTER:-0}" = 1 ]; then
+  hz=$(free_port)
+  cat > "$work/hazelcast.yaml" <<CFG
+hazelcast:
+  cluster-name: connect-cycles-$$
+  network:
+    port: { port: $hz, auto-increment: false }
+    join:
+      auto-detection: { enabled: false }
+      multicast: { enabled: false }
+      tcp-ip: { enabled: true, member-list: [ "127.0.0.1:$hz" ] }
+    interfaces: { enabled: true, interfaces: [ 127.0.0.1 ] }
+CFG
+  printf 'cluster: { hazelcastConfig: %s }\n' "$work/hazelcast.yaml" >> "$work/node.yaml"
+fi
 java -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
 
-for i in $(seq 100); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
+echo "mqttlb node: mode ${MODE:-hash}, $([ "${CLUSTER:-0}" = 1 ] && echo 'one-member Hazelcast cluster' || echo standalone)"
+for i in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
 java -cp "$(cat "$work/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"
