@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * Writes sticky entries on one background thread, so that event loops never wait for the cluster.
  *
  * <p>Pending writes are kept per key, latest broker wins, so a burst of reconnects of one client
- * costs one write. The queue is bounded ({@link #MAX_PENDING} keys): beyond it writes are dropped
+ * costs one write; a write that would only move an entry's expiry a little is skipped (see
+ * {@link StickyEvent}). The queue is bounded ({@link #MAX_PENDING} keys): beyond it writes are dropped
  * and counted, which costs stickiness for those clients, never memory. The thread also keeps the
  * sticky map within {@code maxEntries}: before a new key would exceed the bound, and once a second
  * (other nodes' writes replicate in later), it removes the entries that expire soonest, which are
@@ -25,12 +26,20 @@ final class StickyWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StickyWriter.class);
   static final int MAX_PENDING = 100_000;
   private static final long ENFORCE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Connected clients' entries are refreshed every half TTL, within these bounds. */
+  static final Duration MIN_REFRESH = Duration.ofSeconds(1);
+  static final Duration MAX_REFRESH = Duration.ofMinutes(10);
+
+  /** A write waiting for the thread: the broker and why. */
+  private record Pending(String broker, StickyEvent event) {}
 
   private final SharedMap sticky;
   private final Duration ttl;
+  private final Duration refreshInterval;
   private final long maxEntries;
-  private final ConcurrentHashMap<String, String> pending = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
   private final LongAdder dropped = new LongAdder();
+  private final LongAdder skipped = new LongAdder();
   private final LongAdder evicted = new LongAdder();
   private final Thread thread;
   private volatile boolean running = true;
@@ -38,6 +47,7 @@ final class StickyWriter implements AutoCloseable {
   StickyWriter(SharedMap sticky, Duration ttl, long maxEntries) {
     this.sticky = sticky;
     this.ttl = ttl;
+    this.refreshInterval = refreshInterval(ttl);
     this.maxEntries = maxEntries;
     this.thread = new Thread(this::run, "mqttlb-sticky-writer");
     thread.setDaemon(true);
@@ -47,13 +57,27 @@ final class StickyWriter implements AutoCloseable {
     thread.start();
   }
 
-  void enqueue(String key, String broker) {
+  /** How often a connected client's entry is refreshed: half the TTL, within the bounds above. */
+  static Duration refreshInterval(Duration ttl) {
+    Duration half = ttl.dividedBy(2);
+    return half.compareTo(MIN_REFRESH) < 0 ? MIN_REFRESH : half.compareTo(MAX_REFRESH) > 0 ? MAX_REFRESH : half;
+  }
+
+  Duration refreshInterval() {
+    return refreshInterval;
+  }
+
+  void enqueue(String key, String broker, StickyEvent event) {
     if (pending.size() >= MAX_PENDING && !pending.containsKey(key)) {
       dropped.increment();
       return;
     }
-    pending.put(key, broker);
+    pending.put(key, new Pending(broker, event));
     LockSupport.unpark(thread);
+  }
+
+  long skipped() {
+    return skipped.sum();
   }
 
   long dropped() {
@@ -69,9 +93,9 @@ final class StickyWriter implements AutoCloseable {
     while (running) {
       try {
         for (String key : pending.keySet()) {
-          String broker = pending.remove(key);
-          if (broker != null) {
-            write(key, broker);
+          Pending write = pending.remove(key);
+          if (write != null) {
+            write(key, write);
           }
         }
         if (System.nanoTime() - nextEnforce >= 0) {
@@ -90,11 +114,17 @@ final class StickyWriter implements AutoCloseable {
     }
   }
 
-  private void write(String key, String broker) {
-    if (sticky.get(key) == null) {
+  private void write(String key, Pending write) {
+    String current = sticky.get(key);
+    long now = System.currentTimeMillis();
+    if (current == null) {
       enforceBound(1);
+    } else if (write.broker().equals(TableEntry.brokerOf(current))
+        && TableEntry.expiresAtOf(current) - now >= write.event().minRemainingMillis(ttl, refreshInterval)) {
+      skipped.increment();
+      return;
     }
-    sticky.put(key, TableEntry.encode(broker, System.currentTimeMillis() + ttl.toMillis()), ttl);
+    sticky.put(key, TableEntry.encode(write.broker(), now + ttl.toMillis()), ttl);
   }
 
   /** Makes room so that {@code adding} more entries keep the map within the bound. */

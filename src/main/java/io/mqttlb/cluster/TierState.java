@@ -194,8 +194,18 @@ public final class TierState implements RoutingTable, AutoCloseable {
    * Notes, without waiting, that a client of this key was sent to (or left) this broker: its sticky
    * entry is written or refreshed in the background with a full TTL.
    */
-  public void recordSticky(String key, String broker) {
-    stickyWriter.enqueue(key, broker);
+  public void recordSticky(String key, String broker, StickyEvent event) {
+    stickyWriter.enqueue(key, broker, event);
+  }
+
+  /** How often a node refreshes the sticky entries of its connected clients. */
+  public Duration stickyRefreshInterval() {
+    return stickyWriter.refreshInterval();
+  }
+
+  /** Sticky writes skipped because the entry already named the broker with enough life left. */
+  public long stickyWritesSkipped() {
+    return stickyWriter.skipped();
   }
 
   /** How long a sticky entry lives after its last refresh ({@code routing.table.stickyTtl}). */

@@ -1,5 +1,6 @@
 package io.mqttlb.proxy;
 
+import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.BrokerMeters;
@@ -170,7 +171,7 @@ final class ClientConnection {
     routed = decision;
     relayed.add(this);
     metrics.routed(decision.source());
-    recordSticky();
+    recordSticky(StickyEvent.CONNECTED);
     log.debug("client {} key {} ({}) -> broker {}", remote, decision.key().value(), decision.key().source().label(),
         decision.broker().id());
     broker.closeHandler(v -> onBrokerClosed());
@@ -213,13 +214,13 @@ final class ClientConnection {
     state = State.CLOSED;
     client.close();
     relayed.remove(this);
-    recordSticky(); // the broker side closes last in every relayed connection: refresh once, here
+    recordSticky(StickyEvent.DISCONNECTED); // the broker side closes last in every relay: refresh once, here
   }
 
   /** Writes or refreshes the sticky entry, in the background, while the tier is in table mode. */
-  void recordSticky() {
+  void recordSticky(StickyEvent event) {
     if (runtime.router().mode() == RoutingMode.TABLE) {
-      runtime.state().recordSticky(routed.key().value(), routed.broker().id());
+      runtime.state().recordSticky(routed.key().value(), routed.broker().id(), event);
     }
   }
 

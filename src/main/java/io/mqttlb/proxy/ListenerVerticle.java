@@ -44,7 +44,7 @@ public final class ListenerVerticle extends VerticleBase {
             .setPort(port)
             .setTcpNoDelay(true))
         .connectHandler(this::accept);
-    long refreshMillis = RelayedClients.refreshInterval(runtime.state().stickyTtl()).toMillis();
+    long refreshMillis = runtime.state().stickyRefreshInterval().toMillis();
     vertx.setPeriodic(refreshMillis, id -> relayed.refreshSticky(runtime.router().mode()));
     return server.listen();
   }

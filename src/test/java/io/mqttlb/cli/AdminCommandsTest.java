@@ -222,7 +222,7 @@ class AdminCommandsTest {
 
   @Test
   void tableShowsStickyEntriesWithTheirExpiry() throws Exception {
-    node.state().recordSticky("truck-17", "b2");
+    node.state().recordSticky("truck-17", "b2", io.mqttlb.cluster.StickyEvent.CONNECTED);
     long deadline = System.currentTimeMillis() + 5000;
     while (node.state().stickyCount() == 0 && System.currentTimeMillis() < deadline) {
       Thread.sleep(20);

@@ -122,7 +122,7 @@ class HazelcastTierStateTest {
 
   @Test
   void stickyEntriesReplicateAndExpire() throws Exception {
-    one.recordSticky("sticky-1", "b1");
+    one.recordSticky("sticky-1", "b1", StickyEvent.CONNECTED);
     Await.until("sticky replicated", () -> "b1".equals(two.stickyBroker("sticky-1")));
     TablePage page = two.table("sticky-", 10);
     assertEquals(List.of(new TableEntry("sticky-1", "b1", TableEntry.STICKY, page.entries().get(0).expiresAt())),
@@ -134,7 +134,7 @@ class HazelcastTierStateTest {
   @Test
   void bothWritersTogetherKeepTheBound() throws Exception {
     for (int i = 0; i < 80; i++) {
-      (i % 2 == 0 ? one : two).recordSticky("bound-" + i, "b1");
+      (i % 2 == 0 ? one : two).recordSticky("bound-" + i, "b1", StickyEvent.CONNECTED);
     }
     Await.until("bound enforced on both members", () -> one.stickyCount() <= 50 && two.stickyCount() <= 50
         && one.stickyEvictions() + two.stickyEvictions() > 0);
