@@ -43,6 +43,12 @@ final class StickyWriter implements AutoCloseable {
   private final LongAdder evicted = new LongAdder();
   private final Thread thread;
   private volatile boolean running = true;
+  /**
+   * The map's size at the last count, plus the keys this writer added since. Counting costs a pass
+   * over the whole map (expired entries are left out), so the writer counts once a second and when
+   * this estimate reaches the bound, not on every new key.
+   */
+  private long estimatedSize;
 
   StickyWriter(SharedMap sticky, Duration ttl, long maxEntries) {
     this.sticky = sticky;
@@ -118,7 +124,10 @@ final class StickyWriter implements AutoCloseable {
     String current = sticky.get(key);
     long now = System.currentTimeMillis();
     if (current == null) {
-      enforceBound(1);
+      if (estimatedSize + 1 > maxEntries) {
+        enforceBound(1);
+      }
+      estimatedSize++;
     } else if (write.broker().equals(TableEntry.brokerOf(current))
         && TableEntry.expiresAtOf(current) - now >= write.event().minRemainingMillis(ttl, refreshInterval)) {
       skipped.increment();
@@ -129,17 +138,20 @@ final class StickyWriter implements AutoCloseable {
 
   /** Makes room so that {@code adding} more entries keep the map within the bound. */
   private void enforceBound(int adding) {
-    long excess = sticky.size() + adding - maxEntries;
+    long size = sticky.size();
+    estimatedSize = size;
+    long excess = size + adding - maxEntries;
     if (excess <= 0) {
       return;
     }
     // Free a twentieth more than needed so that a full table is not scanned on every new key.
-    long toRemove = Math.min(sticky.size(), excess + Math.max(0, maxEntries / 20));
+    long toRemove = Math.min(size, excess + Math.max(0, maxEntries / 20));
     List<Map.Entry<String, String>> entries = new ArrayList<>(sticky.copy().entrySet());
     entries.sort(Map.Entry.comparingByValue((a, b) -> Long.compare(TableEntry.expiresAtOf(a), TableEntry.expiresAtOf(b))));
     for (int i = 0; i < toRemove && i < entries.size(); i++) {
       sticky.remove(entries.get(i).getKey());
       evicted.increment();
+      estimatedSize--;
     }
   }
 
