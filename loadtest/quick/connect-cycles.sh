@@ -64,6 +64,7 @@ hazelcast:
       multicast: { enabled: false }
       tcp-ip: { enabled: true, member-list: [ "127.0.0.1:$hz" ] }
     interfaces: { enabled: true, interfaces: [ 127.0.0.1 ] }
+  metrics: { jmx: { enabled: false }, management-center: { enabled: false } }
 CFG
   printf 'cluster: { hazelcastConfig: %s }\n' "$work/hazelcast.yaml" >> "$work/node.yaml"
 fi

@@ -24,7 +24,9 @@ public final class HazelcastSetup {
     config.getMultiMapConfig("__vertx.subs").setValueCollectionType(MultiMapConfig.ValueCollectionType.SET);
     // A joining node must not route on an empty copy of the shared state: reads of mqttlb's
     // replicated maps wait until the initial copy from the other members has arrived.
-    config.getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*").setAsyncFillup(false);
+    // Statistics of a replicated map are computed by walking every entry, every few seconds: with a
+    // sticky table of a million entries that is a steady CPU cost for numbers mqttlb's own metrics give.
+    config.getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*").setAsyncFillup(false).setStatisticsEnabled(false);
     config.getMemberAttributeConfig().setAttribute(HazelcastStateStore.NODE_ATTRIBUTE, nodeId);
     defaultProperty(config, "hazelcast.logging.type", "slf4j");
     defaultProperty(config, "hazelcast.phone.home.enabled", "false");

@@ -50,6 +50,11 @@ public final class LoopbackCluster {
                 enabled: true
                 interfaces:
                   - 127.0.0.1
+            metrics:
+              jmx:
+                enabled: false
+              management-center:
+                enabled: false
           """.formatted(clusterName, ports.get(i), members));
       files.add(file);
     }
