@@ -44,8 +44,12 @@ public final class LocalStateStore implements StateStore {
       }
     }
 
+    /** Purging walks the whole map: at most once a second, so that size() stays cheap for callers. */
+    private static final long PURGE_EVERY_NANOS = 1_000_000_000L;
+
     private final ConcurrentHashMap<String, Timed> entries = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile long lastPurge = System.nanoTime();
 
     @Override
     public String get(String key) {
@@ -81,9 +85,12 @@ public final class LocalStateStore implements StateStore {
       return removed == null || removed.expired(System.nanoTime()) ? null : removed.value();
     }
 
+    /** The entries, expired ones included until the next purge (at most a second later). */
     @Override
     public int size() {
-      purgeExpired();
+      if (System.nanoTime() - lastPurge >= PURGE_EVERY_NANOS) {
+        purgeExpired();
+      }
       return entries.size();
     }
 
@@ -102,6 +109,7 @@ public final class LocalStateStore implements StateStore {
 
     private void purgeExpired() {
       long now = System.nanoTime();
+      lastPurge = now;
       entries.entrySet().removeIf(e -> e.getValue().expired(now));
     }
 

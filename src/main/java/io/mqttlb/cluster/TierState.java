@@ -216,11 +216,9 @@ public final class TierState implements RoutingTable, AutoCloseable {
   /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
   public TablePage table(String prefix, int limit) {
     TreeMap<String, TableEntry> matching = new TreeMap<>();
-    collect(sticky.copy(), TableEntry.STICKY, prefix, matching);
-    collect(overrides.copy(), TableEntry.OVERRIDE, prefix, matching); // an override hides a sticky entry
+    long stickyCount = collect(sticky.copy(), TableEntry.STICKY, prefix, matching);
+    long overrideCount = collect(overrides.copy(), TableEntry.OVERRIDE, prefix, matching); // hides a sticky entry
     List<TableEntry> entries = matching.values().stream().limit(limit).collect(Collectors.toList());
-    long overrideCount = overrides.size();
-    long stickyCount = sticky.size();
     return new TablePage(overrideCount + stickyCount, overrideCount, stickyCount, entries);
   }
 
@@ -247,17 +245,21 @@ public final class TierState implements RoutingTable, AutoCloseable {
     stickyWriter.close();
   }
 
-  private static void collect(Map<String, String> entries, String kind, String prefix, Map<String, TableEntry> into) {
+  /** Adds the live entries under {@code prefix} to {@code into}; returns how many live entries there are in all. */
+  private static long collect(Map<String, String> entries, String kind, String prefix, Map<String, TableEntry> into) {
     long now = System.currentTimeMillis();
+    long live = 0;
     for (Map.Entry<String, String> entry : entries.entrySet()) {
-      if (prefix != null && !entry.getKey().startsWith(prefix)) {
+      TableEntry decoded = TableEntry.decode(entry.getKey(), entry.getValue(), kind);
+      if (decoded == null || (decoded.expiresAt() != 0 && decoded.expiresAt() <= now)) {
         continue;
       }
-      TableEntry decoded = TableEntry.decode(entry.getKey(), entry.getValue(), kind);
-      if (decoded != null && (decoded.expiresAt() == 0 || decoded.expiresAt() > now)) {
+      live++;
+      if (prefix == null || decoded.key().startsWith(prefix)) {
         into.put(decoded.key(), decoded);
       }
     }
+    return live;
   }
 
   /** The broker of a stored table value while it has not expired (the store's TTL may lag). */
