@@ -176,7 +176,7 @@ public class RouteDecisionBenchmark {
     @Param({"hazelcast", "local", "mirror"})
     String store;
 
-    LoopbackCluster cluster;
+    EmbeddedMembers cluster;
     TierState state;
     Router router;
 
@@ -186,7 +186,7 @@ public class RouteDecisionBenchmark {
       if (store.equals("local")) {
         stateStore = new LocalStateStore("lb-1");
       } else {
-        cluster = LoopbackCluster.start(1, config -> config
+        cluster = EmbeddedMembers.start(1, config -> config
             .getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*")
             .setInMemoryFormat(InMemoryFormat.OBJECT)
             .setAsyncFillup(false));

@@ -121,13 +121,13 @@ public class TableStoreBenchmark {
   /** Two members; member 0 reads, member 1 writes. */
   @State(Scope.Benchmark)
   public static class TwoMembers {
-    LoopbackCluster cluster;
+    EmbeddedMembers cluster;
     HazelcastInstance reader;
     HazelcastInstance writer;
 
     @Setup(Level.Trial)
     public void setUp() {
-      cluster = LoopbackCluster.start(2, TableStoreBenchmark::configure);
+      cluster = EmbeddedMembers.start(2, TableStoreBenchmark::configure);
       reader = cluster.member(0);
       writer = cluster.member(1);
     }
@@ -186,7 +186,7 @@ public class TableStoreBenchmark {
       members.writer.<String, String>getReplicatedMap(REPLICATED).putAll(table);
       map = members.reader.getReplicatedMap(REPLICATED);
       while (map.size() < ENTRIES) {
-        LoopbackCluster.sleep(10);
+        EmbeddedMembers.sleep(10);
       }
       useKeys(new ArrayList<>(table.keySet()));
       check(table, map::get, "the replicated map");

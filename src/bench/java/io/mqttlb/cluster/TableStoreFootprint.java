@@ -38,7 +38,7 @@ public final class TableStoreFootprint {
     System.out.printf("JVM %s %s, max heap %d MiB, %d CPUs%n", System.getProperty("java.vm.name"),
         System.getProperty("java.vm.version"), Runtime.getRuntime().maxMemory() >> 20,
         Runtime.getRuntime().availableProcessors());
-    try (LoopbackCluster cluster = LoopbackCluster.start(2, TableStoreBenchmark::configure)) {
+    try (EmbeddedMembers cluster = EmbeddedMembers.start(2, TableStoreBenchmark::configure)) {
       HazelcastInstance reader = cluster.member(0);
       HazelcastInstance writer = cluster.member(1);
 
@@ -47,7 +47,7 @@ public final class TableStoreFootprint {
       replicated.putAll(TableStoreBenchmark.table());
       ReplicatedMap<String, String> replicatedAtReader = reader.getReplicatedMap(REPLICATED);
       while (replicatedAtReader.size() < ENTRIES) {
-        LoopbackCluster.sleep(10);
+        EmbeddedMembers.sleep(10);
       }
       long withReplicated = usedHeap();
       report("ReplicatedMap, one member's copy", (withReplicated - empty) / 2.0 / ENTRIES);
@@ -70,7 +70,7 @@ public final class TableStoreFootprint {
       // The prototype mirror of RouteDecisionBenchmark, over a replicated map named as mqttlb's.
       writer.<String, String>getReplicatedMap(HazelcastStateStore.PREFIX + "sticky").putAll(TableStoreBenchmark.table());
       while (reader.getReplicatedMap(HazelcastStateStore.PREFIX + "sticky").size() < ENTRIES) {
-        LoopbackCluster.sleep(10);
+        EmbeddedMembers.sleep(10);
       }
       long beforeDecoded = usedHeap();
       MirroredTable decoded = new MirroredTable(reader);
@@ -85,7 +85,7 @@ public final class TableStoreFootprint {
       delays("IMap + near cache, invalidations batched (default)", partitioned::put, nearCachedAtReader::get,
           BATCHED_SAMPLES);
     }
-    try (LoopbackCluster cluster = LoopbackCluster.start(2, config -> {
+    try (EmbeddedMembers cluster = EmbeddedMembers.start(2, config -> {
       TableStoreBenchmark.configure(config);
       config.setProperty("hazelcast.map.invalidation.batch.enabled", "false");
     })) {
@@ -143,7 +143,7 @@ public final class TableStoreFootprint {
   private static long usedHeap() {
     for (int i = 0; i < 3; i++) {
       System.gc();
-      LoopbackCluster.sleep(200);
+      EmbeddedMembers.sleep(200);
     }
     return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
   }

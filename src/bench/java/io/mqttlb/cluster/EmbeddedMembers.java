@@ -19,10 +19,10 @@ import java.util.function.Consumer;
  * JVM still talk through real sockets, so a partitioned map's remote get is a network round trip
  * and a replicated map's write reaches the other copy as a packet.
  */
-final class LoopbackCluster implements AutoCloseable {
+final class EmbeddedMembers implements AutoCloseable {
   private final List<HazelcastInstance> members;
 
-  private LoopbackCluster(List<HazelcastInstance> members) {
+  private EmbeddedMembers(List<HazelcastInstance> members) {
     this.members = members;
   }
 
@@ -30,7 +30,7 @@ final class LoopbackCluster implements AutoCloseable {
    * Starts {@code count} members and waits until each sees all of them. {@code customize} adds the
    * structures' configuration and properties; it is applied to every member alike.
    */
-  static LoopbackCluster start(int count, Consumer<Config> customize) {
+  static EmbeddedMembers start(int count, Consumer<Config> customize) {
     List<String> addresses = new ArrayList<>();
     int[] ports = new int[count];
     for (int i = 0; i < count; i++) {
@@ -65,7 +65,7 @@ final class LoopbackCluster implements AutoCloseable {
         sleep(10);
       }
     }
-    return new LoopbackCluster(members);
+    return new EmbeddedMembers(members);
   }
 
   HazelcastInstance member(int index) {
