@@ -7,9 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
-import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttlb.routing.HashRing;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.MosquittoBroker;
@@ -307,7 +305,17 @@ class ClusterRoutingIT {
 
   @Test
   void mqtt3PersistentSessionFollowsTheClientThroughEveryNode() throws Exception {
-    String clientId = "persistent-3.1.1";
+    followsTheClientThroughEveryNode("persistent-3.1.1", PersistentSession::mqtt3, 2, 1);
+  }
+
+  @Test
+  void mqtt5SessionWithExpiryFollowsTheClientThroughEveryNode() throws Exception {
+    followsTheClientThroughEveryNode("persistent-5", PersistentSession::mqtt5, 3, 2);
+  }
+
+  /** Connects through node 1, then 2, then 3; messages queued while away arrive each time. */
+  private void followsTheClientThroughEveryNode(String clientId, SessionFactory sessions, int directFirst,
+                                                int directSecond) throws Exception {
     String topic = "it/persistent/" + clientId;
     String broker = tier.route(1, clientId).getString("broker");
     for (int node = 2; node <= NODES; node++) {
@@ -315,55 +323,25 @@ class ClusterRoutingIT {
     }
 
     // Through node 1: a new session, subscribed at QoS 1; the broker names itself.
-    Session3 first = Session3.connect(clientId, tier.nodePort(1));
-    assertTrue(!first.sessionPresent, "a fresh broker has no session for " + clientId);
-    first.client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+    PersistentSession first = sessions.connect(clientId, tier.nodePort(1));
+    assertTrue(!first.sessionPresent(), "a fresh broker has no session for " + clientId);
+    first.subscribe(topic);
     assertEquals(broker, first.marker());
-    first.client.disconnect();
+    first.disconnect();
 
-    List<String> sent = publishWhileAway(broker, topic, "a", 2);
-    Session3 second = Session3.connect(clientId, tier.nodePort(2));
-    assertTrue(second.sessionPresent, "lb-2 took " + clientId + " to the broker that holds its session");
+    List<String> sent = publishWhileAway(broker, topic, "a", directFirst);
+    PersistentSession second = sessions.connect(clientId, tier.nodePort(2));
+    assertTrue(second.sessionPresent(), "lb-2 took " + clientId + " to the broker that holds its session");
     assertEquals(sent, second.receive(topic, sent.size()));
     assertEquals(broker, second.marker());
-    second.client.disconnect();
+    second.disconnect();
 
-    sent = publishWhileAway(broker, topic, "b", 1);
-    Session3 third = Session3.connect(clientId, tier.nodePort(3));
-    assertTrue(third.sessionPresent, "lb-3 took " + clientId + " to the broker that holds its session");
+    sent = publishWhileAway(broker, topic, "b", directSecond);
+    PersistentSession third = sessions.connect(clientId, tier.nodePort(3));
+    assertTrue(third.sessionPresent(), "lb-3 took " + clientId + " to the broker that holds its session");
     assertEquals(sent, third.receive(topic, sent.size()));
     assertEquals(broker, third.marker());
-    third.client.disconnect();
-  }
-
-  @Test
-  void mqtt5SessionWithExpiryFollowsTheClientThroughEveryNode() throws Exception {
-    String clientId = "persistent-5";
-    String topic = "it/persistent/" + clientId;
-    String broker = tier.route(1, clientId).getString("broker");
-    for (int node = 2; node <= NODES; node++) {
-      assertEquals(broker, tier.route(node, clientId).getString("broker"), "lb-" + node + " routes " + clientId);
-    }
-
-    Session5 first = Session5.connect(clientId, tier.nodePort(1));
-    assertTrue(!first.sessionPresent, "a fresh broker has no session for " + clientId);
-    first.client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
-    assertEquals(broker, first.marker());
-    first.client.disconnect();
-
-    List<String> sent = publishWhileAway(broker, topic, "a", 3);
-    Session5 second = Session5.connect(clientId, tier.nodePort(2));
-    assertTrue(second.sessionPresent, "lb-2 took " + clientId + " to the broker that holds its session");
-    assertEquals(sent, second.receive(topic, sent.size()));
-    assertEquals(broker, second.marker());
-    second.client.disconnect();
-
-    sent = publishWhileAway(broker, topic, "b", 2);
-    Session5 third = Session5.connect(clientId, tier.nodePort(3));
-    assertTrue(third.sessionPresent, "lb-3 took " + clientId + " to the broker that holds its session");
-    assertEquals(sent, third.receive(topic, sent.size()));
-    assertEquals(broker, third.marker());
-    third.client.disconnect();
+    third.disconnect();
   }
 
   /**
@@ -394,26 +372,90 @@ class ClusterRoutingIT {
     return sent;
   }
 
-  /** An MQTT 3.1.1 client with {@code cleanSession=false}, listening for every publish from before CONNECT. */
-  private record Session3(Mqtt3BlockingClient client, Mqtt3BlockingClient.Mqtt3Publishes publishes,
-                          boolean sessionPresent) {
-    static Session3 connect(String clientId, int port) {
+  @FunctionalInterface
+  private interface SessionFactory {
+    PersistentSession connect(String clientId, int port);
+  }
+
+  /**
+   * A client that keeps its session (MQTT 3.1.1 {@code cleanSession=false}, or MQTT 5 with a
+   * session expiry of 5 minutes), listening for every publish from before its CONNECT.
+   */
+  private abstract static class PersistentSession {
+    private final boolean sessionPresent;
+
+    PersistentSession(boolean sessionPresent) {
+      this.sessionPresent = sessionPresent;
+    }
+
+    static PersistentSession mqtt3(String clientId, int port) {
       Mqtt3BlockingClient client = Clients.mqtt3(clientId, port);
       Mqtt3BlockingClient.Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
       boolean present = client.connectWith().cleanSession(false).keepAlive(30).send().isSessionPresent();
-      return new Session3(client, publishes, present);
+      return new PersistentSession(present) {
+        @Override
+        void subscribe(String topic) {
+          client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+
+        @Override
+        Optional<String[]> next() throws InterruptedException {
+          return publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .map(p -> new String[] {p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)});
+        }
+
+        @Override
+        void disconnect() {
+          client.disconnect();
+        }
+      };
+    }
+
+    static PersistentSession mqtt5(String clientId, int port) {
+      Mqtt5BlockingClient client = Clients.mqtt5(clientId, port);
+      Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
+      boolean present = client.connectWith().cleanStart(false).sessionExpiryInterval(300).keepAlive(30).send()
+          .isSessionPresent();
+      return new PersistentSession(present) {
+        @Override
+        void subscribe(String topic) {
+          client.subscribeWith().topicFilter(topic).qos(MqttQos.AT_LEAST_ONCE).send();
+        }
+
+        @Override
+        Optional<String[]> next() throws InterruptedException {
+          return publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS)
+              .map(p -> new String[] {p.getTopic().toString(), new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)});
+        }
+
+        @Override
+        void disconnect() {
+          client.disconnect();
+        }
+      };
+    }
+
+    abstract void subscribe(String topic);
+
+    /** The next publish as {topic, payload}, or empty after the receive timeout. */
+    abstract Optional<String[]> next() throws InterruptedException;
+
+    abstract void disconnect();
+
+    boolean sessionPresent() {
+      return sessionPresent;
     }
 
     /** The next {@code count} payloads on {@code topic}, in arrival order. */
     List<String> receive(String topic, int count) throws InterruptedException {
       List<String> payloads = new ArrayList<>();
       while (payloads.size() < count) {
-        Optional<Mqtt3Publish> next = publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Optional<String[]> next = next();
         if (next.isEmpty()) {
           break;
         }
-        if (next.get().getTopic().toString().equals(topic)) {
-          payloads.add(new String(next.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
+        if (next.get()[0].equals(topic)) {
+          payloads.add(next.get()[1]);
         }
       }
       return payloads;
@@ -421,53 +463,14 @@ class ClusterRoutingIT {
 
     /** Subscribes to the retained marker: the id of the broker holding this session, as it says itself. */
     String marker() throws InterruptedException {
-      client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
+      subscribe(MosquittoBroker.MARKER_TOPIC);
       while (true) {
-        Optional<Mqtt3Publish> next = publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        Optional<String[]> next = next();
         if (next.isEmpty()) {
           throw new AssertionError("no broker marker");
         }
-        if (next.get().getTopic().toString().equals(MosquittoBroker.MARKER_TOPIC)) {
-          return new String(next.get().getPayloadAsBytes(), StandardCharsets.UTF_8);
-        }
-      }
-    }
-  }
-
-  /** An MQTT 5 client that keeps its session for 5 minutes after it leaves. */
-  private record Session5(Mqtt5BlockingClient client, Mqtt5BlockingClient.Mqtt5Publishes publishes,
-                          boolean sessionPresent) {
-    static Session5 connect(String clientId, int port) {
-      Mqtt5BlockingClient client = Clients.mqtt5(clientId, port);
-      Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL);
-      boolean present = client.connectWith().cleanStart(false).sessionExpiryInterval(300).keepAlive(30).send()
-          .isSessionPresent();
-      return new Session5(client, publishes, present);
-    }
-
-    List<String> receive(String topic, int count) throws InterruptedException {
-      List<String> payloads = new ArrayList<>();
-      while (payloads.size() < count) {
-        Optional<Mqtt5Publish> next = publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (next.isEmpty()) {
-          break;
-        }
-        if (next.get().getTopic().toString().equals(topic)) {
-          payloads.add(new String(next.get().getPayloadAsBytes(), StandardCharsets.UTF_8));
-        }
-      }
-      return payloads;
-    }
-
-    String marker() throws InterruptedException {
-      client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
-      while (true) {
-        Optional<Mqtt5Publish> next = publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        if (next.isEmpty()) {
-          throw new AssertionError("no broker marker");
-        }
-        if (next.get().getTopic().toString().equals(MosquittoBroker.MARKER_TOPIC)) {
-          return new String(next.get().getPayloadAsBytes(), StandardCharsets.UTF_8);
+        if (next.get()[0].equals(MosquittoBroker.MARKER_TOPIC)) {
+          return next.get()[1];
         }
       }
     }
