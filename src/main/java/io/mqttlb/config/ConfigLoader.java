@@ -51,7 +51,7 @@ public final class ConfigLoader {
   static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol");
   static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
   static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
-  static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall");
+  static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
   static final List<String> LIMITS_KEYS = List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout");
   static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
   static final List<String> PROXY_PROTOCOL_VALUES = List.of("none", "v1", "v2");
@@ -272,7 +272,16 @@ public final class ConfigLoader {
       Duration timeout = m.get("timeout") == null ? defaults.timeout() : m.get("timeout").asDuration();
       int rise = m.get("rise") == null ? defaults.rise() : m.get("rise").asInt();
       int fall = m.get("fall") == null ? defaults.fall() : m.get("fall").asInt();
-      return build(value, Map.of(), () -> new HealthConfig(interval, timeout, rise, fall));
+      HealthProbeKind probe = defaults.probe();
+      if (m.get("probe") != null) {
+        try {
+          probe = HealthProbeKind.parse(m.get("probe").asString());
+        } catch (IllegalArgumentException e) {
+          throw m.get("probe").error(e.getMessage());
+        }
+      }
+      HealthProbeKind finalProbe = probe;
+      return build(value, Map.of(), () -> new HealthConfig(interval, timeout, rise, fall, finalProbe));
     }
 
     private LimitsConfig limits(YamlValue value) throws ConfigException {

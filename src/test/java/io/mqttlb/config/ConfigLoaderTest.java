@@ -153,7 +153,7 @@ class ConfigLoaderTest {
           key: username
           virtualNodes: 10_000
           table: {stickyTtl: 2h, maxEntries: 5000000000}
-        health: {interval: 500ms, timeout: 250ms, rise: 1, fall: 5}
+        health: {interval: 500ms, timeout: 250ms, rise: 1, fall: 5, probe: TCP}
         limits: {connectTimeout: 10s, maxConnectBytes: 16, maxConnections: 1, backendConnectTimeout: 1d}
         """);
     assertEquals(new NodeConfig("edge-7.eu",
@@ -161,7 +161,7 @@ class ConfigLoaderTest {
         new AdminConfig("0.0.0.0", 9090, "abc"),
         List.of(new BrokerConfig("b1", "broker-1.internal", 1883, 3), new BrokerConfig("b2", "::1", 1884, 1)),
         new RoutingConfig(RoutingMode.HASH, KeyField.USERNAME, 10_000, Duration.ofHours(2), 5_000_000_000L),
-        new HealthConfig(Duration.ofMillis(500), Duration.ofMillis(250), 1, 5),
+        new HealthConfig(Duration.ofMillis(500), Duration.ofMillis(250), 1, 5, HealthProbeKind.TCP),
         new LimitsConfig(Duration.ofSeconds(10), 16, 1, Duration.ofDays(1)),
         ClusterConfig.standalone()), config);
     assertEquals("[::1]:1884", config.brokers().get(1).address());
@@ -271,7 +271,7 @@ class ConfigLoaderTest {
         bad("typo in a top-level key", BROKER + "limts:\n  connectTimeout: 5s\n", "limts",
             "unknown key 'limts'; expected one of node, listeners, admin, brokers, routing, health, limits, cluster"),
         bad("typo in a nested key", BROKER + "health:\n  intervall: 2s\n", "health.intervall",
-            "unknown key 'intervall'; expected one of interval, timeout, rise, fall"),
+            "unknown key 'intervall'; expected one of interval, timeout, rise, fall, probe"),
         bad("duplicate key", BROKER + "health:\n  rise: 2\n  rise: 3\n", "health.rise", "duplicate key 'rise'"),
         bad("global tag (would name a Java type)", BROKER + "node:\n  id: !!java.net.URL http://x\n", "-",
             "invalid YAML at line 5, column 7: Global tag is not allowed: tag:yaml.org,2002:java.net.URL"),
@@ -285,6 +285,12 @@ class ConfigLoaderTest {
             "'5 sec' is not a duration (write e.g. 500ms, 5s, 30m, 2h)"),
         bad("zero duration", BROKER + "health:\n  interval: 0s\n", "health.interval",
             "must be a positive duration, got 0s"),
+        bad("unknown health probe", BROKER + "health:\n  probe: http\n", "health.probe",
+            "unknown health probe 'http'; expected mqtt or tcp"),
+        bad("health timeout longer than the interval", BROKER + "health:\n  interval: 1s\n  timeout: 1500ms\n",
+            "health.timeout", "must not exceed interval (1s), got 1500ms"),
+        bad("health timeout longer than the default interval", BROKER + "health:\n  timeout: 3s\n",
+            "health.timeout", "must not exceed interval (2s), got 3s"),
         bad("tiny maxConnectBytes", BROKER + "limits:\n  maxConnectBytes: 15\n", "limits.maxConnectBytes",
             "must be at least 16, got 15"),
         bad("number that is text", BROKER + "limits:\n  maxConnections: lots\n", "limits.maxConnections",

@@ -72,6 +72,10 @@ class NodeConfigTest {
         () -> new RoutingConfig(RoutingMode.HASH, KeyField.CLIENT_ID, 1, Duration.ZERO, 1));
     assertMessage("timeout must be a positive duration, got PT-1S",
         () -> new HealthConfig(Duration.ofSeconds(1), Duration.ofSeconds(-1), 1, 1));
+    assertMessage("timeout must not exceed interval (1s), got 2s",
+        () -> new HealthConfig(Duration.ofSeconds(1), Duration.ofSeconds(2), 1, 1));
+    assertMessage("probe must be set",
+        () -> new HealthConfig(Duration.ofSeconds(1), Duration.ofSeconds(1), 1, 1, null));
     assertMessage("maxConnectBytes must be at least 16, got 8",
         () -> new LimitsConfig(Duration.ofSeconds(1), 8, 1, Duration.ofSeconds(1)));
     assertMessage("hazelcastConfig must not be empty", () -> new ClusterConfig(""));
