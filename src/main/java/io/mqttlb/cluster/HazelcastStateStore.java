@@ -1,6 +1,8 @@
 package io.mqttlb.cluster;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
@@ -77,6 +79,21 @@ public final class HazelcastStateStore implements StateStore {
       ids.add(id != null ? id : member.getAddress().toString());
     }
     return ids;
+  }
+
+  @Override
+  public void onMembersChange(Runnable listener) {
+    hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+        listener.run();
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        listener.run();
+      }
+    });
   }
 
   @Override

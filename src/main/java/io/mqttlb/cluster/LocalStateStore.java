@@ -31,6 +31,11 @@ public final class LocalStateStore implements StateStore {
     return List.of(nodeId);
   }
 
+  /** This node is the only member, for good: nothing to run. */
+  @Override
+  public void onMembersChange(Runnable listener) {
+  }
+
   @Override
   public boolean clustered() {
     return false;

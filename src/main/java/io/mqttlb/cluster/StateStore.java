@@ -31,5 +31,12 @@ public interface StateStore {
   /** The node ids of the live members, this one included. */
   List<String> members();
 
+  /**
+   * Runs {@code listener} (on some Hazelcast thread) after a member joined or left, when
+   * {@link #members()} already answers the new set. A standalone store has one member for good and
+   * never runs it.
+   */
+  void onMembersChange(Runnable listener);
+
   boolean clustered();
 }
