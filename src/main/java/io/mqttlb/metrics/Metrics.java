@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -38,6 +39,9 @@ public final class Metrics {
   public static final String STICKY_WRITES_DROPPED = "mqttlb_sticky_writes_dropped";
   public static final String STICKY_EVICTIONS = "mqttlb_sticky_evictions";
   public static final String CLUSTER_MEMBERS = "mqttlb_cluster_members";
+  public static final String BROKER_UP = "mqttlb_broker_up";
+  public static final String HEALTH_CHECKS = "mqttlb_health_checks";
+  public static final String BROKER_TRANSITIONS = "mqttlb_broker_transitions";
 
   /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
@@ -49,6 +53,11 @@ public final class Metrics {
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private final Map<String, Counter> routed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> healthChecks = new ConcurrentHashMap<>();
+  private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
+  /** The broker-up gauges and, strongly held here because a Gauge holds its object weakly, their sources. */
+  private final Map<String, Gauge> brokerUpGauges = new ConcurrentHashMap<>();
+  private final Map<String, BooleanSupplier> brokerUpSources = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
   /**
@@ -137,6 +146,54 @@ public final class Metrics {
     FunctionCounter.builder(STICKY_EVICTIONS, stickyEvictions, DoubleSupplier::getAsDouble)
         .description("Sticky entries removed to keep the table within routing.table.maxEntries")
         .register(registry);
+  }
+
+  /**
+   * Registers {@code mqttlb_broker_up{broker}}: 1 while {@code up} says the tier sees the broker
+   * up, else 0. Registering a broker again replaces its source.
+   */
+  public void bindBrokerUp(String brokerId, BooleanSupplier up) {
+    unbindBrokerUp(brokerId);
+    brokerUpSources.put(brokerId, up);
+    brokerUpGauges.put(brokerId, Gauge.builder(BROKER_UP, up, source -> source.getAsBoolean() ? 1 : 0)
+        .tag("broker", brokerId)
+        .description("1 while the tier sees the broker up (a strict majority of the live nodes does not see it down)")
+        .register(registry));
+  }
+
+  /** Removes the broker-up gauge of a broker that left the broker set. */
+  public void unbindBrokerUp(String brokerId) {
+    Gauge gauge = brokerUpGauges.remove(brokerId);
+    if (gauge != null) {
+      registry.remove(gauge);
+    }
+    brokerUpSources.remove(brokerId);
+  }
+
+  /** One health check of a broker by this node ended; {@code ok} when the broker answered in time. */
+  public void healthCheck(String brokerId, boolean ok) {
+    healthChecks.computeIfAbsent(brokerId + (ok ? "|ok" : "|fail"), k -> Counter.builder(HEALTH_CHECKS)
+        .tag("broker", brokerId).tag("result", ok ? "ok" : "fail")
+        .description("Health checks of the broker by this node, by result").register(registry))
+        .increment();
+  }
+
+  public double healthCheckCount(String brokerId, boolean ok) {
+    Counter counter = healthChecks.get(brokerId + (ok ? "|ok" : "|fail"));
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** This node's tier verdict on a broker changed to up or down. */
+  public void brokerTransition(String brokerId, boolean up) {
+    transitions.computeIfAbsent(brokerId + (up ? "|up" : "|down"), k -> Counter.builder(BROKER_TRANSITIONS)
+        .tag("broker", brokerId).tag("to", up ? "up" : "down")
+        .description("Changes of the tier's verdict on the broker, as this node saw them").register(registry))
+        .increment();
+  }
+
+  public double transitionCount(String brokerId, boolean up) {
+    Counter counter = transitions.get(brokerId + (up ? "|up" : "|down"));
+    return counter == null ? 0 : counter.count();
   }
 
   public BrokerMeters broker(String brokerId) {
