@@ -1,0 +1,157 @@
+package io.mqttlb.health;
+
+import io.mqttlb.cluster.SharedMap;
+import io.mqttlb.cluster.StateStore;
+import io.mqttlb.metrics.Metrics;
+import io.mqttlb.routing.BrokerAvailability;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tier's agreement on which brokers are down: this node publishes its own observations (from
+ * its {@link HealthChecker}) in the shared map {@value #MAP_NAME}, and recomputes the verdict
+ * ({@link HealthVotes}: a strict majority of the live members) whenever that map or the membership
+ * changes. The verdict is one immutable set behind a volatile field: {@link #isAvailable} on the
+ * connect path neither locks nor allocates.
+ *
+ * <p>Writes to the map and recomputations run on one background thread of this object, in order
+ * (an observation "down" then "up" is never reordered), never on an event loop. Thread-safe.
+ */
+public final class TierHealth implements BrokerAvailability, AutoCloseable {
+  /** The shared map of observations ({@link StateStore#map}). */
+  public static final String MAP_NAME = "health";
+  private static final Logger log = LoggerFactory.getLogger(TierHealth.class);
+
+  private final String nodeId;
+  private final StateStore store;
+  private final SharedMap observations;
+  private final Metrics metrics;
+  private final ExecutorService background;
+  private final AtomicBoolean recomputeScheduled = new AtomicBoolean();
+  private final Map<String, Instant> since = new ConcurrentHashMap<>();
+  private volatile HealthVotes votes = HealthVotes.NONE;
+  private volatile Set<String> down = Set.of();
+
+  /**
+   * @param observations the map {@link #openMap} opened
+   */
+  public TierHealth(String nodeId, StateStore store, SharedMap observations, Metrics metrics) {
+    this.nodeId = nodeId;
+    this.store = store;
+    this.observations = observations;
+    this.metrics = metrics;
+    this.background = Executors.newSingleThreadExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "mqttlb-health-" + nodeId);
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Opens the shared map of observations and waits for its local copy. Blocks (a joining
+   * Hazelcast member's first read waits for the full copy): call off the event loop.
+   */
+  public static SharedMap openMap(StateStore store) {
+    SharedMap map = store.map(MAP_NAME);
+    map.size();
+    return map;
+  }
+
+  /** Starts following the map and the membership, and computes the first verdict. */
+  public void start() {
+    observations.onChange(this::requestRecompute);
+    store.onMembersChange(this::requestRecompute);
+    requestRecompute();
+  }
+
+  /** Publishes this node's observation of a broker, in the background. Callable from any thread. */
+  public void observe(String brokerId, boolean up) {
+    String value = HealthVotes.value(up, System.currentTimeMillis());
+    runInBackground(() -> observations.put(HealthVotes.key(brokerId, nodeId), value));
+  }
+
+  /** Withdraws this node's observation of a broker that left the broker set, in the background. */
+  public void forget(String brokerId) {
+    runInBackground(() -> observations.remove(HealthVotes.key(brokerId, nodeId)));
+    since.remove(brokerId);
+  }
+
+  /** Whether the tier does not see the broker down. Lock-free and allocation-free. */
+  @Override
+  public boolean isAvailable(String brokerId) {
+    return !down.contains(brokerId);
+  }
+
+  /** The live members whose checks fail the broker, sorted. */
+  public List<String> seenDownBy(String brokerId) {
+    return votes.seenDownBy(brokerId);
+  }
+
+  /** When this node's verdict on the broker last changed; null if it never did. */
+  public Instant since(String brokerId) {
+    return since.get(brokerId);
+  }
+
+  /** Asks for a recomputation; bursts of changes fold into one. Callable from any thread. */
+  void requestRecompute() {
+    if (recomputeScheduled.compareAndSet(false, true)) {
+      runInBackground(this::recompute);
+    }
+  }
+
+  private void recompute() {
+    recomputeScheduled.set(false); // a change from now on schedules another pass
+    List<String> members = store.members();
+    HealthVotes next = HealthVotes.count(observations.copy(), members);
+    Set<String> before = down;
+    votes = next;
+    down = next.down();
+    Set<String> changed = new HashSet<>(before);
+    changed.addAll(next.down());
+    changed.removeIf(id -> before.contains(id) && next.down().contains(id));
+    Instant now = Instant.ofEpochMilli(System.currentTimeMillis());
+    for (String brokerId : changed) {
+      boolean up = !next.down().contains(brokerId);
+      since.put(brokerId, now);
+      metrics.brokerTransition(brokerId, up);
+      log.info("broker {} is {} for the tier: seen down by {} of {} live members {}", brokerId, up ? "up" : "down",
+          next.seenDownBy(brokerId), members.size(), members);
+    }
+  }
+
+  private void runInBackground(Runnable task) {
+    try {
+      background.execute(() -> {
+        try {
+          task.run();
+        } catch (RuntimeException e) {
+          log.warn("health state: {}", e.toString());
+        }
+      });
+    } catch (RejectedExecutionException closed) {
+      // stopping: the node's observations no longer matter once it leaves the tier
+    }
+  }
+
+  /** Stops the background thread after the writes already asked for. */
+  @Override
+  public void close() {
+    background.shutdown();
+    try {
+      background.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
