@@ -1,0 +1,145 @@
+package io.mqttlb.health;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.config.HealthProbeKind;
+import io.mqttlb.testing.MosquittoBroker;
+import io.mqttlb.testing.Ports;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both probes against real servers on loopback: a real Mosquitto, a port nobody listens on, and a
+ * plain {@link ServerSocket} that accepts and then stays silent or answers what a test tells it.
+ */
+class ProbeTest {
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+  private static Vertx vertx;
+  private static NetClient client;
+  private static MosquittoBroker broker;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+    client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) TIMEOUT.toMillis()));
+    broker = MosquittoBroker.start("probed");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    broker.close();
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  /** Runs a check on a Vert.x context, as the checker does; true when it called the broker up. */
+  private static boolean check(HealthProbeKind kind, int port) throws Exception {
+    Probe probe = Probe.of(kind, vertx, client, "mqttlb-probe-test", TIMEOUT);
+    Promise<Void> done = Promise.promise();
+    vertx.getOrCreateContext().runOnContext(v -> probe.check("127.0.0.1", port).onComplete(done));
+    Future<Void> result = done.future();
+    try {
+      result.await(5, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception failed) {
+      if (!result.failed()) {
+        throw failed; // the check did not end: that is a bug, not a "down"
+      }
+      return false;
+    }
+  }
+
+  /** A server that accepts one connection after another, reads what comes, and answers {@code reply} (or nothing). */
+  private static ServerSocket server(byte[] reply) throws IOException {
+    ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    Thread thread = new Thread(() -> {
+      while (!server.isClosed()) {
+        try {
+          Socket socket = server.accept();
+          InputStream in = socket.getInputStream();
+          in.read(new byte[256]);
+          if (reply != null) {
+            OutputStream out = socket.getOutputStream();
+            out.write(reply);
+            out.flush();
+          }
+          // keep the socket open: the probe must decide from the bytes, not from a close
+        } catch (IOException closed) {
+          return;
+        }
+      }
+    }, "probe-test-server");
+    thread.setDaemon(true);
+    thread.start();
+    return server;
+  }
+
+  @Test
+  void mqttProbeCallsARealBrokerUp() throws Exception {
+    assertTrue(check(HealthProbeKind.MQTT, broker.port()));
+  }
+
+  @Test
+  void bothProbesCallAClosedPortDown() throws Exception {
+    int nobody = Ports.free();
+    assertFalse(check(HealthProbeKind.MQTT, nobody));
+    assertFalse(check(HealthProbeKind.TCP, nobody));
+  }
+
+  @Test
+  void mqttProbeCallsASilentServerDownAfterItsTimeout() throws Exception {
+    try (ServerSocket silent = server(null)) {
+      long started = System.nanoTime();
+      assertFalse(check(HealthProbeKind.MQTT, silent.getLocalPort()));
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertTrue(millis >= TIMEOUT.toMillis() - 50 && millis < TIMEOUT.toMillis() + 1000, "took " + millis + " ms");
+      assertTrue(check(HealthProbeKind.TCP, silent.getLocalPort()), "the TCP probe cannot tell");
+    }
+  }
+
+  @Test
+  void mqttProbeCallsGarbageDown() throws Exception {
+    try (ServerSocket http = server("HTTP/1.1 400 Bad Request\r\n\r\n".getBytes())) {
+      long started = System.nanoTime();
+      assertFalse(check(HealthProbeKind.MQTT, http.getLocalPort()));
+      assertTrue((System.nanoTime() - started) / 1_000_000 < TIMEOUT.toMillis(), "garbage is refused at once");
+    }
+  }
+
+  @Test
+  void mqttProbeCallsServerUnavailableDownAndOtherRefusalsUp() throws Exception {
+    try (ServerSocket unavailable = server(HexFormat.of().parseHex("20020003"))) {
+      assertFalse(check(HealthProbeKind.MQTT, unavailable.getLocalPort()));
+    }
+    try (ServerSocket notAuthorized = server(HexFormat.of().parseHex("20020005"))) {
+      assertTrue(check(HealthProbeKind.MQTT, notAuthorized.getLocalPort()));
+    }
+  }
+
+  @Test
+  void mqttProbeWaitsForACompleteConnack() throws Exception {
+    try (ServerSocket half = server(HexFormat.of().parseHex("2002"))) {
+      assertFalse(check(HealthProbeKind.MQTT, half.getLocalPort()));
+    }
+  }
+
+  @Test
+  void tcpProbeCallsARealBrokerUp() throws Exception {
+    assertTrue(check(HealthProbeKind.TCP, broker.port()));
+  }
+}
