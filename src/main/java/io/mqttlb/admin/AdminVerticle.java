@@ -5,7 +5,7 @@ import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.metrics.Metrics;
-import io.mqttlb.proxy.BrokerSuspicion;
+import io.mqttlb.health.TierHealth;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.vertx.core.Future;
@@ -39,18 +39,18 @@ public final class AdminVerticle extends VerticleBase {
   private final Router router;
   private final SnapshotPublisher snapshots;
   private final TierState state;
-  private final BrokerSuspicion suspicion;
+  private final TierHealth health;
   private final Metrics metrics;
   private HttpServer server;
 
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
-                       TierState state, BrokerSuspicion suspicion, Metrics metrics) {
+                       TierState state, TierHealth health, Metrics metrics) {
     this.nodeId = nodeId;
     this.config = config;
     this.router = router;
     this.snapshots = snapshots;
     this.state = state;
-    this.suspicion = suspicion;
+    this.health = health;
     this.metrics = metrics;
   }
 
@@ -124,7 +124,9 @@ public final class AdminVerticle extends VerticleBase {
           .put("id", broker.id())
           .put("address", broker.address())
           .put("weight", broker.weight())
-          .put("healthy", !suspicion.isSuspect(broker.id()))
+          .put("healthy", health.isAvailable(broker.id()))
+          .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
+          .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())
           .put("connections", metrics.broker(broker.id()).active()));
     }
     return list;

@@ -4,10 +4,14 @@ import io.mqttlb.admin.AdminVerticle;
 import io.mqttlb.cluster.HazelcastSetup;
 import io.mqttlb.cluster.HazelcastStateStore;
 import io.mqttlb.cluster.LocalStateStore;
+import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.SnapshotPublisher;
+import io.mqttlb.cluster.StateStore;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.health.HealthChecker;
+import io.mqttlb.health.TierHealth;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
@@ -26,6 +30,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,19 +49,25 @@ public final class BalancerNode {
   private final TierState state;
   private final SnapshotPublisher snapshots;
   private final BrokerSuspicion suspicion;
+  private final TierHealth health;
+  private final HealthChecker healthChecker;
   private final Router router;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
   private int adminPort;
 
-  private BalancerNode(NodeConfig config, Vertx vertx, TierState state) {
+  private BalancerNode(NodeConfig config, Vertx vertx, Shared shared) {
     this.config = config;
     this.vertx = vertx;
-    this.state = state;
+    this.state = shared.state();
     this.snapshots = new SnapshotPublisher(vertx, state, config.routing().virtualNodes());
-    // Until health checks exist, a broker that failed a connect is skipped for one health interval.
+    // A broker that failed a connect is skipped by this node for one health interval, before the
+    // health checks (this node's and the tier's majority) have confirmed it down.
     this.suspicion = new BrokerSuspicion(config.health().interval());
-    this.router = new Router(snapshots::current, config.routing().key(), suspicion, state);
+    this.health = new TierHealth(config.nodeId(), shared.store(), shared.health(), metrics);
+    this.healthChecker = new HealthChecker(config.nodeId(), config.health(), snapshots::current, health, metrics);
+    this.router = new Router(snapshots::current, config.routing().key(),
+        id -> health.isAvailable(id) && suspicion.isAvailable(id), state);
     metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
         () -> snapshots.current().epoch(), () -> state.members().size(),
         state::stickyWritesDropped, state::stickyEvictions);
@@ -75,8 +86,7 @@ public final class BalancerNode {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
     if (!config.cluster().clustered()) {
       Vertx vertx = Vertx.builder().with(options).build();
-      TierState state = TierState.open(new LocalStateStore(config.nodeId()), config, configSource);
-      return startOn(vertx, config, state);
+      return startOn(vertx, config, Shared.open(new LocalStateStore(config.nodeId()), config, configSource));
     }
     HazelcastClusterManager clusterManager;
     try {
@@ -87,23 +97,34 @@ public final class BalancerNode {
     }
     return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
         .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e)))
-        .compose(vertx -> vertx.executeBlocking(() -> TierState.open(
+        .compose(vertx -> vertx.executeBlocking(() -> Shared.open(
                 new HazelcastStateStore(clusterManager.getHazelcastInstance()), config, configSource))
             .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)))
-            .compose(state -> startOn(vertx, config, state)));
+            .compose(shared -> startOn(vertx, config, shared)));
   }
 
-  private static Future<BalancerNode> startOn(Vertx vertx, NodeConfig config, TierState state) {
-    BalancerNode node = new BalancerNode(config, vertx, state);
+  /** The tier's state and the shared map of health observations, opened on a worker thread. */
+  private record Shared(StateStore store, TierState state, SharedMap health) {
+    /** Blocks: a joining member waits for its copy of each map. The health map opens alongside the others. */
+    static Shared open(StateStore store, NodeConfig config, String configSource) {
+      CompletableFuture<SharedMap> health = CompletableFuture.supplyAsync(() -> TierHealth.openMap(store));
+      TierState state = TierState.open(store, config, configSource);
+      return new Shared(store, state, health.join());
+    }
+  }
+
+  private static Future<BalancerNode> startOn(Vertx vertx, NodeConfig config, Shared shared) {
+    BalancerNode node = new BalancerNode(config, vertx, shared);
     node.snapshots.start();
+    node.health.start();
     return node.deploy()
         .map(v -> node)
         .recover(failure -> node.closeAll().transform(ignored -> Future.<BalancerNode>failedFuture(failure)));
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state);
-    Future<Void> chain = Future.succeededFuture();
+    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker);
+    Future<Void> chain = vertx.deployVerticle(healthChecker).mapEmpty();
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
@@ -139,7 +160,7 @@ public final class BalancerNode {
 
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        suspicion, metrics);
+        health, metrics);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()
@@ -163,10 +184,13 @@ public final class BalancerNode {
     return chain.eventually(this::closeAll).onComplete(ar -> log.info("node {} stopped", config.nodeId()));
   }
 
-  /** Stops the sticky writer, then Vert.x, which leaves the cluster. */
+  /** Stops the sticky writer, then Vert.x (the health checks with it), which leaves the cluster. */
   private Future<Void> closeAll() {
     state.close();
-    return vertx.close();
+    return vertx.close().eventually(() -> {
+      health.close();
+      return Future.succeededFuture();
+    });
   }
 
   public NodeConfig config() {
@@ -187,6 +211,11 @@ public final class BalancerNode {
 
   public TierState state() {
     return state;
+  }
+
+  /** The tier's verdict on each broker, as this node sees it. */
+  public TierHealth health() {
+    return health;
   }
 
   /** The port each listener bound, by listener name. */

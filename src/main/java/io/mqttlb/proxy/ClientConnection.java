@@ -136,6 +136,7 @@ final class ClientConnection {
       if (ar.failed()) {
         meters.connectFailed();
         runtime.suspicion().suspect(brokerId);
+        runtime.probes().probeNow(brokerId); // confirms a dead broker before its next scheduled check
         if (state == State.CLOSED) {
           return;
         }

@@ -2,19 +2,27 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.LimitsConfig;
+import io.mqttlb.health.ProbeTrigger;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.mqtt.ConnectParser;
 import io.mqttlb.routing.Router;
 
 /**
  * What every listener verticle of a node shares: the router, the limits, the metrics, the node's
- * broker suspicions and the tier's shared state (for sticky writes). All members are thread-safe.
+ * broker suspicions, the tier's shared state (for sticky writes) and the node's health checks (a
+ * failed relay connect asks for a check at once). All members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                           TierState state, ConnectParser parser) {
+                           TierState state, ConnectParser parser, ProbeTrigger probes) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
-    return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()));
+    return of(router, limits, metrics, suspicion, state, ProbeTrigger.NONE);
+  }
+
+  public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
+                                TierState state, ProbeTrigger probes) {
+    return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
+        probes);
   }
 }

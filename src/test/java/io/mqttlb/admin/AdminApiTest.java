@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
@@ -14,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -29,11 +31,13 @@ class AdminApiTest {
   @BeforeAll
   static void startNode() throws Exception {
     // Routing answers need no live broker: these addresses are never dialled.
+    // Nothing listens there either: health checks an hour apart keep the brokers up for the test.
     NodeConfig config = NodeConfig.defaults()
         .withNodeId("lb-admin")
         .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
         .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
-        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1, 1), new BrokerConfig("b2", "127.0.0.1", 2, 2)));
+        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1, 1), new BrokerConfig("b2", "127.0.0.1", 2, 2)))
+        .withHealth(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(1), 2, 2));
     node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
   }
 

@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.mqttlb.cluster.TableEntry;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.RoutingMode;
@@ -21,6 +22,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -41,11 +43,13 @@ class AdminCommandsTest {
   @BeforeEach
   void startNode() throws Exception {
     // Admin calls need no live broker: these addresses are never dialled.
+    // Nothing listens there either: health checks an hour apart keep the brokers up for the test.
     NodeConfig config = NodeConfig.defaults()
         .withNodeId("lb-cli")
         .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
         .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
-        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1884, 1), new BrokerConfig("b2", "127.0.0.1", 1885, 3)));
+        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1884, 1), new BrokerConfig("b2", "127.0.0.1", 1885, 3)))
+        .withHealth(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(1), 2, 2));
     node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
     admin = "http://127.0.0.1:" + node.adminPort();
   }
