@@ -149,8 +149,8 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
     BrokerConfig target = broker.broker;
     probe.check(target.host(), target.port()).onComplete(ar -> {
       broker.inFlight = false;
-      if (tracked.get(target.id()) != broker) {
-        return; // removed while the probe ran
+      if (home == null || tracked.get(target.id()) != broker) {
+        return; // stopping (closing the client failed the probe), or the broker was removed while it ran
       }
       boolean ok = ar.succeeded();
       metrics.healthCheck(target.id(), ok);
