@@ -8,6 +8,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import java.time.Duration;
+import java.util.HexFormat;
 
 /**
  * Up when the broker answers an MQTT 3.1.1 CONNECT with a CONNACK within the timeout (counted from
@@ -79,7 +80,7 @@ final class MqttProbe implements Probe {
           socket.write(Buffer.buffer(ProbePackets.DISCONNECT)).onComplete(v -> socket.close());
         }
         case SERVER_UNAVAILABLE -> fail("CONNACK: server unavailable");
-        case NOT_MQTT -> fail("not an MQTT CONNACK: " + java.util.HexFormat.of().formatHex(received, 0, length));
+        case NOT_MQTT -> fail("not an MQTT CONNACK: " + HexFormat.of().formatHex(received, 0, length));
       }
     }
 

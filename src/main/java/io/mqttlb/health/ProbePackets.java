@@ -1,6 +1,7 @@
 package io.mqttlb.health;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The bytes of the MQTT health probe and the reading of the broker's answer (MQTT 3.1.1, §3.1,
@@ -108,6 +109,6 @@ public final class ProbePackets {
       value /= 128;
       out[n++] = (byte) (value > 0 ? digit | 0x80 : digit);
     } while (value > 0);
-    return java.util.Arrays.copyOf(out, n);
+    return Arrays.copyOf(out, n);
   }
 }
