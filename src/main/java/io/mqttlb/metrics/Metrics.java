@@ -38,6 +38,8 @@ public final class Metrics {
   public static final String STICKY_WRITES_DROPPED = "mqttlb_sticky_writes_dropped";
   public static final String STICKY_EVICTIONS = "mqttlb_sticky_evictions";
   public static final String CLUSTER_MEMBERS = "mqttlb_cluster_members";
+  public static final String MOVED = "mqttlb_moved";
+  public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
 
   /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
@@ -49,6 +51,8 @@ public final class Metrics {
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
   private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
   private final Map<String, Counter> routed = new ConcurrentHashMap<>();
+  private final Map<String, Counter> moved = new ConcurrentHashMap<>();
+  private final Map<String, Counter> moveDisconnects = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
   /**
@@ -111,6 +115,33 @@ public final class Metrics {
 
   public double routedCount(String source) {
     Counter counter = routed.get(source);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A relayed client was disconnected by a move job; {@code kind} is drain or rebalance. */
+  public void moved(String kind) {
+    moved.computeIfAbsent(kind, k -> Counter.builder(MOVED).tag("kind", k)
+        .description("Relayed clients disconnected by drain and rebalance jobs, by kind").register(registry))
+        .increment();
+  }
+
+  public double movedCount(String kind) {
+    Counter counter = moved.get(kind);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * How a moved MQTT 5 client's relay ended: {@code sent} (a DISCONNECT 0x9C at a packet boundary)
+   * or {@code given_up} (no boundary or no write in time: closed without it).
+   */
+  public void moveDisconnect(String result) {
+    moveDisconnects.computeIfAbsent(result, r -> Counter.builder(MOVE_DISCONNECTS).tag("result", r)
+        .description("MQTT 5 clients moved away, by whether they got the server DISCONNECT").register(registry))
+        .increment();
+  }
+
+  public double moveDisconnectCount(String result) {
+    Counter counter = moveDisconnects.get(result);
     return counter == null ? 0 : counter.count();
   }
 

@@ -9,9 +9,11 @@ import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.moves.MovesVerticle;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
 import io.mqttlb.proxy.ProxyRuntime;
+import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.DeploymentOptions;
@@ -45,6 +47,8 @@ public final class BalancerNode {
   private final SnapshotPublisher snapshots;
   private final BrokerSuspicion suspicion;
   private final Router router;
+  private final RelayRegistry relays = new RelayRegistry();
+  private MovesVerticle moves;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
   private int adminPort;
@@ -102,12 +106,12 @@ public final class BalancerNode {
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state);
+    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, relays);
     Future<Void> chain = Future.succeededFuture();
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
-    return chain.compose(v -> deployAdmin()).onSuccess(v -> log.info(
+    return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> log.info(
         "node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
         config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
         snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
@@ -137,9 +141,15 @@ public final class BalancerNode {
             + ": cannot listen on " + listener.host() + ":" + port + ": " + e.getMessage(), e)));
   }
 
+  /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
+  private Future<Void> deployMoves() {
+    moves = new MovesVerticle(config.nodeId(), state, router, relays);
+    return vertx.deployVerticle(moves).mapEmpty();
+  }
+
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        suspicion, metrics);
+        suspicion, metrics, moves);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()

@@ -8,13 +8,20 @@ import io.mqttlb.routing.Router;
 
 /**
  * What every listener verticle of a node shares: the router, the limits, the metrics, the node's
- * broker suspicions and the tier's shared state (for sticky writes). All members are thread-safe.
+ * broker suspicions, the tier's shared state (for sticky writes) and the registry of relayed clients
+ * (for move jobs). All members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                           TierState state, ConnectParser parser) {
+                           TierState state, ConnectParser parser, RelayRegistry relays) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
-    return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()));
+    return of(router, limits, metrics, suspicion, state, new RelayRegistry());
+  }
+
+  public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
+                                TierState state, RelayRegistry relays) {
+    return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
+        relays);
   }
 }
