@@ -40,6 +40,10 @@ public final class Metrics {
   public static final String CLUSTER_MEMBERS = "mqttlb_cluster_members";
   public static final String MOVED = "mqttlb_moved";
   public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
+  /** {@link #MOVE_DISCONNECTS} results: DISCONNECT written at once (between packets), after the packet in flight, or not at all. */
+  public static final String MOVE_SENT_AT_ONCE = "sent_at_once";
+  public static final String MOVE_SENT_AFTER_PACKET = "sent_after_packet";
+  public static final String MOVE_GIVEN_UP = "given_up";
 
   /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
@@ -131,8 +135,9 @@ public final class Metrics {
   }
 
   /**
-   * How a moved MQTT 5 client's relay ended: {@code sent} (a DISCONNECT 0x9C at a packet boundary)
-   * or {@code given_up} (no boundary or no write in time: closed without it).
+   * How a moved MQTT 5 client's relay ended: a DISCONNECT 0x9C written at once (the stream was between
+   * packets) or after the packet in flight ended, or {@code given_up} (no boundary or no write in
+   * time: closed without it).
    */
   public void moveDisconnect(String result) {
     moveDisconnects.computeIfAbsent(result, r -> Counter.builder(MOVE_DISCONNECTS).tag("result", r)

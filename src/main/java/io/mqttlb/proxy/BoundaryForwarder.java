@@ -80,10 +80,13 @@ final class BoundaryForwarder implements Handler<Buffer>, PacketBoundaries.ByteS
   /**
    * Ends the relay at the next packet boundary with {@code packet}; {@code done} gets true once the
    * packet is written, false when it was given up after {@code graceMillis}. Once only.
+   *
+   * @return whether the stream was between two packets at the call (else the packet waits for the
+   *     end of the current one)
    */
-  void cutAndSend(byte[] packet, long graceMillis, Handler<Boolean> done) {
+  boolean cutAndSend(byte[] packet, long graceMillis, Handler<Boolean> done) {
     if (finished || pendingPacket != null) {
-      return;
+      return false;
     }
     pendingPacket = Buffer.buffer(packet);
     onCut = done;
@@ -96,7 +99,9 @@ final class BoundaryForwarder implements Handler<Buffer>, PacketBoundaries.ByteS
     });
     if (boundaries.atBoundary()) {
       sendPacket();
+      return true;
     }
+    return false;
   }
 
   private void sendPacket() {

@@ -264,8 +264,9 @@ final class ClientConnection {
       client.close(); // closes the broker side too
       return true;
     }
-    toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
-      metrics.moveDisconnect(sent ? "sent" : "given_up");
+    boolean[] atOnce = new boolean[1];
+    atOnce[0] = toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
+      metrics.moveDisconnect(!sent ? Metrics.MOVE_GIVEN_UP : atOnce[0] ? Metrics.MOVE_SENT_AT_ONCE : Metrics.MOVE_SENT_AFTER_PACKET);
       client.close();
       broker.close();
     });
