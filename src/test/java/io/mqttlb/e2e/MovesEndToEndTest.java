@@ -269,6 +269,39 @@ class MovesEndToEndTest {
     }
   }
 
+  @Test
+  void aNewJobSupersedesTheRunningOne() throws Exception {
+    try (LocalTier tier = LocalTier.start(3)) {
+      BalancerNode node = tier.node;
+      List<String> ofB1 = idsOwnedBy(tier, "slow-", 30, "b1"::equals);
+      List<String> ofB2 = idsOwnedBy(tier, "fast-", 30, "b2"::equals);
+      Map<String, Long> endings = new ConcurrentHashMap<>();
+      List<Watched> clients = new ArrayList<>();
+      try {
+        for (String id : ofB1) {
+          clients.add(connect(id, node.port(), false, endings));
+        }
+        for (String id : ofB2) {
+          clients.add(connect(id, node.port(), false, endings));
+        }
+        String first = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":5}", 202).getString("id");
+        Thread.sleep(1000);
+        String second = post(node, "/api/v1/brokers/b2/drain", "{\"rate\":300}", 202).getString("id");
+        assertNotEquals(first, second);
+        Await.until("b2's clients are all disconnected", () -> endings.keySet().containsAll(ofB2));
+        long b1Moved = ofB1.stream().filter(endings::containsKey).count();
+        Thread.sleep(1000);
+        assertEquals(b1Moved, ofB1.stream().filter(endings::containsKey).count(), "the superseded job stopped");
+        assertTrue(b1Moved >= 3 && b1Moved <= 10, "about 5/s for about a second before it was superseded: " + b1Moved);
+        Await.until("status shows the second job done", () -> second.equals(moves(node).getString("id"))
+            && "done".equals(moves(node).getString("state")));
+        assertEquals(30, moves(node).getLong("done"));
+      } finally {
+        disconnectAll(clients);
+      }
+    }
+  }
+
   private static JsonObject moves(BalancerNode node) {
     JsonObject moves = status(node).getJsonObject("moves");
     return moves == null ? new JsonObject() : moves;
