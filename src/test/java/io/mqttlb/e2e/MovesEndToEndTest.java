@@ -54,7 +54,7 @@ import org.junit.jupiter.api.Test;
 class MovesEndToEndTest {
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private static JsonObject post(BalancerNode node, String path, String body, int expectedStatus) throws Exception {
+  static JsonObject post(BalancerNode node, String path, String body, int expectedStatus) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(expectedStatus, response.statusCode(), response.body());
@@ -68,7 +68,7 @@ class MovesEndToEndTest {
     return new JsonObject(response.body());
   }
 
-  private static JsonObject status(BalancerNode node) {
+  static JsonObject status(BalancerNode node) {
     try {
       return new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/api/v1/status"))
           .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
@@ -78,7 +78,7 @@ class MovesEndToEndTest {
   }
 
   /** Client ids {@code prefix-i} whose ring owner matches, until {@code count} of them. */
-  private static List<String> idsOwnedBy(LocalTier tier, String prefix, int count, java.util.function.Predicate<String> owner) {
+  static List<String> idsOwnedBy(LocalTier tier, String prefix, int count, java.util.function.Predicate<String> owner) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; ids.size() < count; i++) {
       if (owner.test(tier.ringOwner(prefix + i))) {
@@ -89,9 +89,9 @@ class MovesEndToEndTest {
   }
 
   /** A connected client that records when (System.nanoTime) and why its connection ended. */
-  private record Watched(String id, Runnable disconnect, CompletableFuture<Throwable> cause, long[] endedAt) {}
+  record Watched(String id, Runnable disconnect, CompletableFuture<Throwable> cause, long[] endedAt) {}
 
-  private static Watched connect(String id, int port, boolean mqtt5, Map<String, Long> endings) throws Exception {
+  static Watched connect(String id, int port, boolean mqtt5, Map<String, Long> endings) throws Exception {
     CompletableFuture<Throwable> cause = new CompletableFuture<>();
     long[] endedAt = new long[1];
     AtomicBoolean connected = new AtomicBoolean();
@@ -118,7 +118,7 @@ class MovesEndToEndTest {
     return new Watched(id, () -> client.disconnect(), cause, endedAt);
   }
 
-  private static void disconnectAll(List<Watched> clients) {
+  static void disconnectAll(List<Watched> clients) {
     for (Watched client : clients) {
       if (!client.cause().isDone()) {
         client.disconnect().run();
