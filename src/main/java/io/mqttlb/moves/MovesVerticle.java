@@ -7,6 +7,7 @@ import io.mqttlb.proxy.RelayRegistry.MovableClient;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiPredicate;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * {@value #COUNT_TIMEOUT_MILLIS} ms counts 0), then publishes {@code mqttlb.moves.start}
  * {@code {id, kind, broker, rate, startedAt, shares: {nodeId: rate × count / total}}}. Worked example:
  * rate 50, counts lb-1 30 and lb-2 70 give shares 15/s and 35/s, and both nodes finish after two
- * seconds. Each node selects its affected clients again, then every {@value #TICK_MILLIS} ms
+ * seconds. Each node (for a drain, once its own snapshot routes around the broker) selects its
+ * affected clients again, then every {@value #TICK_MILLIS} ms
  * disconnects {@code floor(share × elapsed) − done} of them, so the pace follows the clock, not
  * the timer's punctuality. A node whose share is 0 but which found clients (they connected after
  * the count) uses {@code rate / members}. A new job supersedes a running one. The same runs over
@@ -45,19 +48,24 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
   static final long COUNT_TIMEOUT_MILLIS = 2000;
   static final long TICK_MILLIS = 20;
   static final long PROGRESS_EVERY_MILLIS = 250;
+  private static final long DRAIN_FLAG_WAIT_NANOS = 2_000_000_000L;
 
   private final String nodeId;
   private final TierState state;
   private final Router router;
+  private final Supplier<RoutingSnapshot> snapshots;
   private final RelayRegistry relays;
   private final SharedMap progressMap;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private Job current;
 
-  public MovesVerticle(String nodeId, TierState state, Router router, RelayRegistry relays) {
+  /** @param snapshots this node's routing snapshots (the router's) */
+  public MovesVerticle(String nodeId, TierState state, Router router, Supplier<RoutingSnapshot> snapshots,
+                       RelayRegistry relays) {
     this.nodeId = nodeId;
     this.state = state;
     this.router = router;
+    this.snapshots = snapshots;
     this.relays = relays;
     this.progressMap = state.moveProgress();
   }
@@ -151,11 +159,30 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
     }
     Job job = new Job(body);
     current = job;
-    relays.select(affected).onComplete(ar -> {
+    String drained = job.kind == MoveKind.DRAIN ? body.getString("broker") : null;
+    whenRoutedAround(drained, System.nanoTime() + DRAIN_FLAG_WAIT_NANOS, () -> {
       if (current == job) {
-        job.begin(ar.succeeded() ? ar.result() : List.of());
+        relays.select(affected).onComplete(ar -> {
+          if (current == job) {
+            job.begin(ar.succeeded() ? ar.result() : List.of());
+          }
+        });
       }
     });
+  }
+
+  /**
+   * Runs {@code then} once this node's routing snapshot has {@code broker} drained (at once for
+   * null): the drain flag replicates within milliseconds, and a client disconnected before this
+   * node's snapshot has it could come straight back to the drained broker. Gives up waiting at the
+   * deadline (a broker removed meanwhile, a flag enabled again).
+   */
+  private void whenRoutedAround(String broker, long deadlineNanos, Runnable then) {
+    if (broker == null || snapshots.get().isDrained(broker) || System.nanoTime() - deadlineNanos > 0) {
+      then.run();
+      return;
+    }
+    vertx.setTimer(TICK_MILLIS, id -> whenRoutedAround(broker, deadlineNanos, then));
   }
 
   /** Which relayed clients a job moves, or null for a message this node cannot read. */

@@ -143,7 +143,7 @@ public final class BalancerNode {
 
   /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
   private Future<Void> deployMoves() {
-    moves = new MovesVerticle(config.nodeId(), state, router, relays);
+    moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, relays);
     return vertx.deployVerticle(moves).mapEmpty();
   }
 
