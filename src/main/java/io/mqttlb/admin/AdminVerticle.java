@@ -6,8 +6,10 @@ import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
+import io.mqttlb.moves.MoveJobs;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
+import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -41,10 +43,12 @@ public final class AdminVerticle extends VerticleBase {
   private final TierState state;
   private final TierHealth health;
   private final Metrics metrics;
+  private final MoveJobs moves;
   private HttpServer server;
 
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
-                       TierState state, TierHealth health, Metrics metrics) {
+                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves) {
+    this.moves = moves;
     this.nodeId = nodeId;
     this.config = config;
     this.router = router;
@@ -66,6 +70,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
     web.get("/api/v1/route").handler(this::route);
     new TierApi(vertx, state, snapshots).mount(web);
+    new MovesApi(vertx, state, snapshots, moves).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(500, ctx -> {
@@ -114,12 +119,14 @@ public final class AdminVerticle extends VerticleBase {
         .put("table", new JsonObject()
             .put("size", state.overrideCount() + state.stickyCount())
             .put("overrides", state.overrideCount())
-            .put("sticky", state.stickyCount())));
+            .put("sticky", state.stickyCount()))
+        .put("moves", moves.progress()));
   }
 
   private JsonArray brokers() {
     JsonArray list = new JsonArray();
-    for (BrokerConfig broker : snapshots.current().brokers()) {
+    RoutingSnapshot snapshot = snapshots.current();
+    for (BrokerConfig broker : snapshot.brokers()) {
       list.add(new JsonObject()
           .put("id", broker.id())
           .put("address", broker.address())
@@ -127,7 +134,8 @@ public final class AdminVerticle extends VerticleBase {
           .put("healthy", health.isAvailable(broker.id()))
           .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())
-          .put("connections", metrics.broker(broker.id()).active()));
+          .put("connections", metrics.broker(broker.id()).active())
+          .put("drained", snapshot.isDrained(broker.id())));
     }
     return list;
   }

@@ -63,4 +63,16 @@ final class JsonBody {
     }
     return number;
   }
+
+  /** A number field (whole or not); null when absent. */
+  Double number(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number number)) {
+      throw new BadRequest(400, "\"" + field + "\" must be a number");
+    }
+    return number.doubleValue();
+  }
 }

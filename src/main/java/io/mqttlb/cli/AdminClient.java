@@ -55,6 +55,12 @@ final class AdminClient {
         .PUT(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
+  AdminAnswer post(ApiPath path, JsonObject body) throws AdminCallFailed {
+    return send(request(path)
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode())));
+  }
+
   AdminAnswer delete(ApiPath path) throws AdminCallFailed {
     return send(request(path).DELETE());
   }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "brokers", mixinStandardHelpOptions = true,
     description = "List the brokers behind the tier, or change them (see the subcommands).",
-    subcommands = {BrokersCommand.Set.class, BrokersCommand.Remove.class})
+    subcommands = {BrokersCommand.Set.class, BrokersCommand.Remove.class, BrokersCommand.Drain.class,
+        BrokersCommand.Enable.class})
 final class BrokersCommand implements Callable<Integer> {
   @Mixin
   AdminClientOptions admin;
@@ -26,14 +27,67 @@ final class BrokersCommand implements Callable<Integer> {
 
   /** The broker table of {@code brokers} and {@code status}, from the API's broker objects. */
   static String table(JsonArray brokers) {
-    TextTable table = new TextTable("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS").rightAligned("WEIGHT", "CONNECTIONS");
+    TextTable table = new TextTable("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED")
+        .rightAligned("WEIGHT", "CONNECTIONS");
     for (Object item : brokers) {
       JsonObject broker = item instanceof JsonObject object ? object : new JsonObject();
-      Object healthy = broker.getValue("healthy");
       table.row(broker.getValue("id"), broker.getValue("address"), broker.getValue("weight"),
-          healthy instanceof Boolean up ? (up ? "yes" : "no") : healthy, broker.getValue("connections"));
+          yesNo(broker.getValue("healthy")), broker.getValue("connections"), yesNo(broker.getValue("drained")));
     }
     return table.render();
+  }
+
+  private static Object yesNo(Object flag) {
+    return flag instanceof Boolean yes ? (yes ? "yes" : "no") : flag;
+  }
+
+  /** {@code mqttlb brokers drain ID --rate N}. */
+  @Command(name = "drain", mixinStandardHelpOptions = true,
+      description = "Drain a broker on every node: it gets no new clients, and its clients are disconnected at N per"
+          + " second across the tier (MQTT 5 clients get DISCONNECT \"use another server\") and reconnect to their"
+          + " ring successors. Follow the job with status.")
+  static final class Drain implements Callable<Integer> {
+    @Mixin
+    AdminClientOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Broker id.")
+    String id;
+
+    @Option(names = "--rate", required = true, paramLabel = "N",
+        description = "Disconnects per second across the tier, more than 0 and at most 1000000.")
+    double rate;
+
+    @Override
+    public Integer call() {
+      admin.requireNonEmpty("ID", id);
+      JsonObject body = RebalanceCommand.rateBody(admin, rate);
+      return admin.run(client -> admin.show(client.post(ApiPath.of("/api/v1/brokers").segment(id).segment("drain"), body),
+          answer -> {
+            JsonObject job = answer.object();
+            return "draining broker " + TextTable.printable(String.valueOf(job.getValue("broker"))) + " at "
+                + job.getValue("rate") + "/s: " + job.getValue("clients") + " client(s) to move (job " + job.getValue("id") + ")";
+          }));
+    }
+  }
+
+  /** {@code mqttlb brokers enable ID}. */
+  @Command(name = "enable", mixinStandardHelpOptions = true,
+      description = "Let a drained broker take new clients again, on every node. Clients that moved away stay where"
+          + " they are until they reconnect (or a rebalance moves them back).")
+  static final class Enable implements Callable<Integer> {
+    @Mixin
+    AdminClientOptions admin;
+
+    @Parameters(index = "0", paramLabel = "ID", description = "Broker id.")
+    String id;
+
+    @Override
+    public Integer call() {
+      admin.requireNonEmpty("ID", id);
+      return admin.run(client -> admin.show(
+          client.post(ApiPath.of("/api/v1/brokers").segment(id).segment("enable"), new JsonObject()),
+          answer -> "enabled broker " + TextTable.printable(String.valueOf(answer.object().getValue("enabled")))));
+    }
   }
 
   /** {@code mqttlb brokers set ID ADDRESS [--weight W]}: adds a broker, or changes one. */

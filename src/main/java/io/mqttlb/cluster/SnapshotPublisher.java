@@ -5,6 +5,8 @@ import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Vertx;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -31,7 +33,8 @@ public final class SnapshotPublisher {
     this.vertx = vertx;
     this.state = state;
     this.virtualNodes = virtualNodes;
-    this.current = new AtomicReference<>(RoutingSnapshot.of(1, state.mode(), state.brokers(), virtualNodes));
+    this.current = new AtomicReference<>(RoutingSnapshot.of(1, state.mode(), state.brokers(), virtualNodes,
+        state.drained()));
   }
 
   /** Starts following the shared state. */
@@ -55,20 +58,22 @@ public final class SnapshotPublisher {
   }
 
   /**
-   * Rebuilds now, on the caller's thread, when the broker set or the mode differ from the current
+   * Rebuilds now, on the caller's thread, when the broker set, the mode or the drained set differ from the current
    * snapshot. Reads the shared state: call off the event loop.
    */
   public synchronized void rebuild() {
     scheduled.set(false); // a change from now on schedules another rebuild
     RoutingMode mode = state.mode();
     List<BrokerConfig> brokers = state.brokers();
+    Set<String> drained = new TreeSet<>(state.drained());
+    drained.retainAll(brokers.stream().map(BrokerConfig::id).toList()); // a snapshot keeps only its brokers' flags
     RoutingSnapshot old = current.get();
-    if (old.mode() == mode && old.brokers().equals(brokers)) {
+    if (old.mode() == mode && old.brokers().equals(brokers) && old.drained().equals(drained)) {
       return;
     }
-    RoutingSnapshot next = RoutingSnapshot.of(old.epoch() + 1, mode, brokers, virtualNodes);
+    RoutingSnapshot next = RoutingSnapshot.of(old.epoch() + 1, mode, brokers, virtualNodes, drained);
     current.set(next);
-    log.info("routing epoch {}: mode {}, brokers {}", next.epoch(), mode.label(),
-        brokers.stream().map(b -> b.id() + "=" + b.address() + "×" + b.weight()).toList());
+    log.info("routing epoch {}: mode {}, brokers {}, drained {}", next.epoch(), mode.label(),
+        brokers.stream().map(b -> b.id() + "=" + b.address() + "×" + b.weight()).toList(), next.drained());
   }
 }

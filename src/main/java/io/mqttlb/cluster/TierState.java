@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class TierState implements RoutingTable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TierState.class);
   private static final String MODE = "mode";
+  /** Settings key prefix of a drained broker's flag: {@code drained.<brokerId>} = "true". */
+  private static final String DRAINED_PREFIX = "drained.";
   /** How long a joining node waits for the seeding node to finish writing the state. */
   private static final Duration SEED_WAIT = Duration.ofSeconds(30);
 
@@ -31,17 +35,19 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final SharedMap settings;
   private final SharedMap overrides;
   private final SharedMap sticky;
+  private final SharedMap moves;
   private final StickyWriter stickyWriter;
   private final Duration stickyTtl;
 
   private TierState(StateStore store, Duration stickyTtl, long maxEntries) {
     this.store = store;
     this.stickyTtl = stickyTtl;
-    List<SharedMap> maps = store.maps("brokers", "settings", "overrides", "sticky");
+    List<SharedMap> maps = store.maps("brokers", "settings", "overrides", "sticky", "moves");
     this.brokers = maps.get(0);
     this.settings = maps.get(1);
     this.overrides = maps.get(2);
     this.sticky = maps.get(3);
+    this.moves = maps.get(4);
     this.stickyWriter = new StickyWriter(sticky, stickyTtl, maxEntries);
   }
 
@@ -75,6 +81,7 @@ public final class TierState implements RoutingTable, AutoCloseable {
     settings.size();
     overrides.size();
     sticky.size();
+    moves.size();
   }
 
   private void seed(NodeConfig config) {
@@ -127,9 +134,39 @@ public final class TierState implements RoutingTable, AutoCloseable {
     brokers.put(broker.id(), broker.address() + '|' + broker.weight());
   }
 
-  /** Removes a broker, cluster-wide; false when there was none of that id. */
+  /** Removes a broker, cluster-wide, with its drained flag; false when there was none of that id. */
   public boolean removeBroker(String id) {
+    settings.remove(DRAINED_PREFIX + id);
     return brokers.remove(id) != null;
+  }
+
+  /** Drains a broker, cluster-wide: it stays on the ring but gets no new clients. */
+  public void drain(String brokerId) {
+    settings.put(DRAINED_PREFIX + brokerId, "true");
+  }
+
+  /** Lets a drained broker take new clients again, cluster-wide. */
+  public void enable(String brokerId) {
+    settings.remove(DRAINED_PREFIX + brokerId);
+  }
+
+  /** Ids of the drained brokers (flags of brokers since removed included). */
+  public Set<String> drained() {
+    Set<String> ids = new TreeSet<>();
+    for (Map.Entry<String, String> entry : settings.copy().entrySet()) {
+      if (entry.getKey().startsWith(DRAINED_PREFIX) && "true".equals(entry.getValue())) {
+        ids.add(entry.getKey().substring(DRAINED_PREFIX.length()));
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * Progress of move jobs, one entry per node (see io.mqttlb.moves). Reads are local; writes may
+   * block, call them off the event loop.
+   */
+  public SharedMap moveProgress() {
+    return moves;
   }
 
   public RoutingMode mode() {
@@ -146,7 +183,7 @@ public final class TierState implements RoutingTable, AutoCloseable {
     settings.put(MODE, mode.label());
   }
 
-  /** Runs {@code listener} after the broker set or the mode changed, on any thread. */
+  /** Runs {@code listener} after the broker set, the mode or a drained flag changed, on any thread. */
   public void onRoutingChange(Runnable listener) {
     brokers.onChange(listener);
     settings.onChange(listener);

@@ -42,6 +42,12 @@ public final class Metrics {
   public static final String BROKER_UP = "mqttlb_broker_up";
   public static final String HEALTH_CHECKS = "mqttlb_health_checks";
   public static final String BROKER_TRANSITIONS = "mqttlb_broker_transitions";
+  public static final String MOVED = "mqttlb_moved";
+  public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
+  /** {@link #MOVE_DISCONNECTS} results: DISCONNECT written at once (between packets), after the packet in flight, or not at all. */
+  public static final String MOVE_SENT_AT_ONCE = "sent_at_once";
+  public static final String MOVE_SENT_AFTER_PACKET = "sent_after_packet";
+  public static final String MOVE_GIVEN_UP = "given_up";
 
   /** Rejection reasons decided by the proxy; the CONNECT parser's reasons use their own labels. */
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
@@ -58,6 +64,8 @@ public final class Metrics {
   /** The broker-up gauges and, strongly held here because a Gauge holds its object weakly, their sources. */
   private final Map<String, Gauge> brokerUpGauges = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> brokerUpSources = new ConcurrentHashMap<>();
+  private final Map<String, Counter> moved = new ConcurrentHashMap<>();
+  private final Map<String, Counter> moveDisconnects = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
   /**
@@ -120,6 +128,34 @@ public final class Metrics {
 
   public double routedCount(String source) {
     Counter counter = routed.get(source);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A relayed client was disconnected by a move job; {@code kind} is drain or rebalance. */
+  public void moved(String kind) {
+    moved.computeIfAbsent(kind, k -> Counter.builder(MOVED).tag("kind", k)
+        .description("Relayed clients disconnected by drain and rebalance jobs, by kind").register(registry))
+        .increment();
+  }
+
+  public double movedCount(String kind) {
+    Counter counter = moved.get(kind);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /**
+   * How a moved MQTT 5 client's relay ended: a DISCONNECT 0x9C written at once (the stream was between
+   * packets) or after the packet in flight ended, or {@code given_up} (no boundary or no write in
+   * time: closed without it).
+   */
+  public void moveDisconnect(String result) {
+    moveDisconnects.computeIfAbsent(result, r -> Counter.builder(MOVE_DISCONNECTS).tag("result", r)
+        .description("MQTT 5 clients moved away, by whether they got the server DISCONNECT").register(registry))
+        .increment();
+  }
+
+  public double moveDisconnectCount(String result) {
+    Counter counter = moveDisconnects.get(result);
     return counter == null ? 0 : counter.count();
   }
 

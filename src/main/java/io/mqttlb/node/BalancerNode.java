@@ -13,9 +13,11 @@ import io.mqttlb.config.NodeConfig;
 import io.mqttlb.health.HealthChecker;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.moves.MovesVerticle;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
 import io.mqttlb.proxy.ProxyRuntime;
+import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.DeploymentOptions;
@@ -52,6 +54,8 @@ public final class BalancerNode {
   private final TierHealth health;
   private final HealthChecker healthChecker;
   private final Router router;
+  private final RelayRegistry relays = new RelayRegistry();
+  private MovesVerticle moves;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
   private int adminPort;
@@ -123,12 +127,12 @@ public final class BalancerNode {
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker);
+    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker, relays);
     Future<Void> chain = vertx.deployVerticle(healthChecker).mapEmpty();
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
-    return chain.compose(v -> deployAdmin()).onSuccess(v -> log.info(
+    return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> log.info(
         "node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
         config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
         snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
@@ -158,9 +162,15 @@ public final class BalancerNode {
             + ": cannot listen on " + listener.host() + ":" + port + ": " + e.getMessage(), e)));
   }
 
+  /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
+  private Future<Void> deployMoves() {
+    moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, relays);
+    return vertx.deployVerticle(moves).mapEmpty();
+  }
+
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        health, metrics);
+        health, metrics, moves);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()

@@ -8,7 +8,9 @@ import io.mqttlb.mqtt.Connack;
 import io.mqttlb.mqtt.ConnectInfo;
 import io.mqttlb.mqtt.ConnectParser;
 import io.mqttlb.mqtt.ConnectResult;
+import io.mqttlb.mqtt.ServerDisconnect;
 import io.mqttlb.routing.RouteDecision;
+import io.mqttlb.routing.RoutingKey;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
@@ -40,6 +42,10 @@ final class ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   /** Re-parse a partial CONNECT on every read only while it is this short; see {@link #worthParsing}. */
   private static final int EARLY_PARSE_BYTES = 32;
+  private static final int MQTT_5 = 5;
+  private static final byte[] USE_ANOTHER_SERVER = ServerDisconnect.withReason(ServerDisconnect.USE_ANOTHER_SERVER);
+  /** How long a moved MQTT 5 client's relay waits for a packet boundary (and the DISCONNECT's write). */
+  static final long DISCONNECT_GRACE_MILLIS = 1000;
 
   private enum State { AWAITING_CONNECT, DIALING, RELAYING, CLOSED }
 
@@ -58,6 +64,10 @@ final class ClientConnection {
   private NetSocket broker;
   private BrokerMeters brokerMeters;
   private RouteDecision routed;
+  private int protocolLevel;
+  /** The broker→client relay of an MQTT 5 client, which can end at a packet boundary; null otherwise. */
+  private BoundaryForwarder toClient;
+  private boolean moving;
 
   ClientConnection(Vertx vertx, NetSocket client, NetClient brokerClient, ProxyRuntime runtime,
                    RelayedClients relayed) {
@@ -107,6 +117,7 @@ final class ClientConnection {
     cancelConnectTimer();
     state = State.DIALING;
     ConnectInfo info = result.info();
+    protocolLevel = info.protocolLevel();
     RouteDecision decision = runtime.router().route(info.clientId(), info.username(), remote.hostAddress());
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(info.protocolLevel()));
@@ -182,7 +193,12 @@ final class ClientConnection {
     });
     broker.write(Buffer.buffer(Arrays.copyOf(pending, pendingLength)));
     pending = null;
-    broker.handler(new Forwarder(broker, client, metrics::relayedToClient));
+    if (protocolLevel == MQTT_5) {
+      toClient = new BoundaryForwarder(vertx, broker, client, metrics::relayedToClient);
+      broker.handler(toClient);
+    } else {
+      broker.handler(new Forwarder(broker, client, metrics::relayedToClient)); // 3.x: nothing to track
+    }
     client.handler(new Forwarder(client, broker, metrics::relayedToBroker));
     client.resume();
   }
@@ -216,6 +232,46 @@ final class ClientConnection {
     client.close();
     relayed.remove(this);
     recordSticky(StickyEvent.DISCONNECTED); // the broker side closes last in every relay: refresh once, here
+  }
+
+  /** The broker this client is relayed to; while relaying. */
+  String brokerId() {
+    return routed.broker().id();
+  }
+
+  /** The key this client was routed by; while relaying. */
+  RoutingKey routingKey() {
+    return routed.key();
+  }
+
+  boolean relaying() {
+    return state == State.RELAYING && !moving;
+  }
+
+  /**
+   * Disconnects the client so that it reconnects elsewhere (drain, rebalance). An MQTT 5 client first
+   * gets a server DISCONNECT "Use another server" (0x9C) between two packets of the broker's stream;
+   * an MQTT 3.x client has no such packet and is just closed. Both sides are closed. Runs on the
+   * connection's event loop; false when the client is not relaying (any more).
+   */
+  boolean moveAway(String kind) {
+    if (!relaying()) {
+      return false;
+    }
+    moving = true;
+    metrics.moved(kind);
+    log.debug("client {} key {}: moving away from broker {} ({})", remote, routed.key().value(), brokerId(), kind);
+    if (toClient == null) {
+      client.close(); // closes the broker side too
+      return true;
+    }
+    boolean[] atOnce = new boolean[1];
+    atOnce[0] = toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
+      metrics.moveDisconnect(!sent ? Metrics.MOVE_GIVEN_UP : atOnce[0] ? Metrics.MOVE_SENT_AT_ONCE : Metrics.MOVE_SENT_AFTER_PACKET);
+      client.close();
+      broker.close();
+    });
+    return true;
   }
 
   /** Writes or refreshes the sticky entry, in the background, while the tier is in table mode. */

@@ -25,7 +25,7 @@ public final class ListenerVerticle extends VerticleBase {
   private final ProxyRuntime runtime;
   private NetServer server;
   private NetClient brokerClient;
-  private final RelayedClients relayed = new RelayedClients();
+  private RelayedClients relayed;
 
   /** @param port the port to bind: the configured one, or the one the first instance bound */
   public ListenerVerticle(ListenerConfig listener, int port, ProxyRuntime runtime) {
@@ -36,6 +36,8 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    relayed = new RelayedClients(context);
+    runtime.relays().register(relayed);
     brokerClient = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) runtime.limits().backendConnectTimeout().toMillis())
         .setTcpNoDelay(true));
@@ -68,6 +70,7 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    runtime.relays().unregister(relayed);
     return server.close().compose(v -> brokerClient.close());
   }
 

@@ -9,20 +9,21 @@ import io.mqttlb.routing.Router;
 
 /**
  * What every listener verticle of a node shares: the router, the limits, the metrics, the node's
- * broker suspicions, the tier's shared state (for sticky writes) and the node's health checks (a
- * failed relay connect asks for a check at once). All members are thread-safe.
+ * broker suspicions, the tier's shared state (for sticky writes), the node's health checks (a
+ * failed relay connect asks for a check at once) and the registry of relayed clients (for move
+ * jobs). All members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                           TierState state, ConnectParser parser, ProbeTrigger probes) {
+                           TierState state, ConnectParser parser, ProbeTrigger probes, RelayRegistry relays) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
-    return of(router, limits, metrics, suspicion, state, ProbeTrigger.NONE);
+    return of(router, limits, metrics, suspicion, state, ProbeTrigger.NONE, new RelayRegistry());
   }
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                                TierState state, ProbeTrigger probes) {
+                                TierState state, ProbeTrigger probes, RelayRegistry relays) {
     return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
-        probes);
+        probes, relays);
   }
 }

@@ -2,18 +2,34 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.RoutingMode;
+import io.mqttlb.routing.RoutingKey;
+import io.vertx.core.Context;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * The relayed connections of one listener instance, confined to its event loop like the
- * connections themselves. In table mode it refreshes their sticky entries every half TTL (at most
+ * connections themselves; registered with the node's {@link RelayRegistry} so that move jobs can
+ * find them. In table mode it refreshes their sticky entries every half TTL (at most
  * every ten minutes), so that a
  * client connected for longer than {@code routing.table.stickyTtl} keeps its entry, as HAProxy keeps
  * a stick-table entry that a live session uses; the TTL proper starts at the disconnect.
  */
 final class RelayedClients {
   private final Set<ClientConnection> connections = new HashSet<>();
+  private final Context context;
+
+  /** @param context the event loop context of the listener instance that owns these connections */
+  RelayedClients(Context context) {
+    this.context = context;
+  }
+
+  Context context() {
+    return context;
+  }
 
   void add(ClientConnection connection) {
     connections.add(connection);
@@ -25,6 +41,17 @@ final class RelayedClients {
 
   int size() {
     return connections.size();
+  }
+
+  /** The relaying connections whose broker and key match; on this event loop. */
+  List<ClientConnection> select(BiPredicate<String, RoutingKey> affected) {
+    List<ClientConnection> selected = new ArrayList<>();
+    for (ClientConnection connection : connections) {
+      if (connection.relaying() && affected.test(connection.brokerId(), connection.routingKey())) {
+        selected.add(connection);
+      }
+    }
+    return selected;
   }
 
   /** Re-records every relayed client's sticky entry, when the tier is in table mode. */

@@ -11,9 +11,11 @@ import java.util.function.Supplier;
  * entry naming a broker that is gone, unavailable or already tried is passed over, so the ring
  * decides and the caller's sticky write then moves the entry to the new broker.
  *
- * <p>Unavailable brokers are skipped by walking clockwise. When every broker is unavailable the
- * ring owner is tried anyway: a suspicion may be stale, and trying costs one connect attempt while
- * refusing costs the client its connection. Thread-safe; reads the current snapshot once per
+ * <p>Unavailable and drained brokers are skipped by walking clockwise; a drained broker stays on
+ * the ring, so only its keys move, each to its ring successor. When every broker that is not drained
+ * is unavailable, the first one that is not drained is tried anyway, and when every broker is drained
+ * the ring owner is: a suspicion may be stale, and trying costs one connect attempt while refusing
+ * costs the client its connection. Thread-safe; reads the current snapshot once per
  * decision.
  */
 public final class Router {
@@ -73,9 +75,15 @@ public final class Router {
     }
     HashRing ring = snapshot.ring();
     int index = ring.lookup(hash, i -> {
+      if (snapshot.isDrained(i)) {
+        return false;
+      }
       String id = ring.memberId(i);
       return !tried.contains(id) && availability.isAvailable(id);
     });
+    if (index < 0 && !snapshot.drained().isEmpty()) {
+      index = ring.lookup(hash, i -> !snapshot.isDrained(i) && !tried.contains(ring.memberId(i)));
+    }
     if (index < 0) {
       index = ring.lookup(hash, i -> !tried.contains(ring.memberId(i)));
     }
@@ -91,6 +99,6 @@ public final class Router {
       return null;
     }
     int index = snapshot.ring().indexOf(brokerId);
-    return index < 0 ? null : new RouteDecision(key, hash, snapshot.broker(index), source, snapshot.epoch());
+    return index < 0 || snapshot.isDrained(index) ? null : new RouteDecision(key, hash, snapshot.broker(index), source, snapshot.epoch());
   }
 }

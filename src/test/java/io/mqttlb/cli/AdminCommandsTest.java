@@ -95,18 +95,18 @@ class AdminCommandsTest {
     assertLine(out, "members", "lb-cli");
     assertLine(out, "clients", "0");
     assertLine(out, "table", "0 entries (0 overrides, 0 sticky)");
-    assertLine(out, "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS");
-    assertLine(out, "b1", "127.0.0.1:1884", "1", "yes", "0");
-    assertLine(out, "b2", "127.0.0.1:1885", "3", "yes", "0");
+    assertLine(out, "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED");
+    assertLine(out, "b1", "127.0.0.1:1884", "1", "yes", "0", "no");
+    assertLine(out, "b2", "127.0.0.1:1885", "3", "yes", "0", "no");
   }
 
   @Test
   void brokersListsOneAlignedRowPerBroker() {
     List<String> lines = lines(succeeded(mqttlb("brokers")).out());
     assertEquals(3, lines.size(), String.join("\n", lines));
-    assertLine(lines.get(0), "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS");
-    assertLine(lines.get(1), "b1", "127.0.0.1:1884", "1", "yes", "0");
-    assertLine(lines.get(2), "b2", "127.0.0.1:1885", "3", "yes", "0");
+    assertLine(lines.get(0), "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED");
+    assertLine(lines.get(1), "b1", "127.0.0.1:1884", "1", "yes", "0", "no");
+    assertLine(lines.get(2), "b2", "127.0.0.1:1885", "3", "yes", "0", "no");
     // Aligned: every column starts at the same offset on every line.
     assertEquals(lines.get(0).indexOf("ADDRESS"), lines.get(1).indexOf("127.0.0.1"));
     assertEquals(lines.get(0).indexOf("HEALTHY"), lines.get(2).indexOf("yes"));
@@ -135,12 +135,12 @@ class AdminCommandsTest {
   @Test
   void brokersSetAddsThenChangesAndRemoveRemoves() {
     assertEquals("added broker b3: 127.0.0.1:1886, weight 1\n", succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886")).out());
-    assertLine(succeeded(mqttlb("brokers")).out(), "b3", "127.0.0.1:1886", "1", "yes", "0");
+    assertLine(succeeded(mqttlb("brokers")).out(), "b3", "127.0.0.1:1886", "1", "yes", "0", "no");
 
     assertEquals("changed broker b3: 127.0.0.1:1887, weight 5\n",
         succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1887", "--weight", "5")).out());
     String listed = succeeded(mqttlb("brokers")).out();
-    assertLine(listed, "b3", "127.0.0.1:1887", "5", "yes", "0");
+    assertLine(listed, "b3", "127.0.0.1:1887", "5", "yes", "0", "no");
     assertFalse(listed.contains("1886"), listed);
 
     assertEquals("removed broker b3\n", succeeded(mqttlb("brokers", "remove", "b3")).out());
@@ -317,6 +317,57 @@ class AdminCommandsTest {
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
     exchange.close();
+  }
+
+  @Test
+  void brokersDrainAndEnableShowInTheTablesAndStatusShowsTheJob() throws Exception {
+    String drained = succeeded(mqttlb("brokers", "drain", "b2", "--rate", "50")).out();
+    assertTrue(Pattern.compile("^draining broker b2 at 50/s: 0 client\\(s\\) to move \\(job move-lb-cli-\\w+\\)\n$")
+        .matcher(drained).matches(), drained);
+    assertTrue(node.snapshot().isDrained("b2"));
+    assertLine(succeeded(mqttlb("brokers")).out(), "b2", "127.0.0.1:1885", "3", "yes", "0", "yes");
+    io.mqttlb.testing.Await.until("the job is done", () -> succeeded(mqttlb("status")).out().contains("remaining, done"));
+    String status = succeeded(mqttlb("status")).out();
+    assertTrue(Pattern.compile("(?m)^moves +drain b2 at 50/s: 0 done, 0 remaining, done \\(move-lb-cli-\\w+\\)$")
+        .matcher(status).find(), status);
+    assertLine(status, "b1", "127.0.0.1:1884", "1", "yes", "0", "no");
+    assertLine(status, "b2", "127.0.0.1:1885", "3", "yes", "0", "yes");
+    assertEquals("drain", new JsonObject(succeeded(mqttlb("status", "--json")).out()).getJsonObject("moves").getString("kind"));
+
+    assertEquals("enabled broker b2\n", succeeded(mqttlb("brokers", "enable", "b2")).out());
+    assertFalse(node.snapshot().isDrained("b2"));
+    assertLine(succeeded(mqttlb("brokers")).out(), "b2", "127.0.0.1:1885", "3", "yes", "0", "no");
+  }
+
+  @Test
+  void rebalanceStartsAJobAndPrintsIt() {
+    String out = succeeded(mqttlb("rebalance", "--rate", "2.5")).out();
+    assertTrue(Pattern.compile("^rebalancing at 2.5/s: 0 client\\(s\\) to move \\(job move-lb-cli-\\w+\\)\n$")
+        .matcher(out).matches(), out);
+    JsonObject json = new JsonObject(succeeded(mqttlb("rebalance", "--rate", "100", "--json")).out());
+    assertEquals("rebalance", json.getString("kind"));
+    assertEquals(100, json.getValue("rate"));
+  }
+
+  @Test
+  void moveCommandsTheNodeRefusesOrCannotParseFail() {
+    CliRun unknown = mqttlb("brokers", "drain", "b9", "--rate", "5");
+    assertEquals(1, unknown.exitCode(), unknown.toString());
+    assertEquals("mqttlb: 404: no broker b9\n", unknown.err());
+    CliRun unknownEnable = mqttlb("brokers", "enable", "b9");
+    assertEquals(1, unknownEnable.exitCode(), unknownEnable.toString());
+    assertEquals("mqttlb: 404: no broker b9\n", unknownEnable.err());
+
+    for (String[] args : List.of(new String[] {"brokers", "drain", "b1"}, new String[] {"brokers", "drain", "b1", "--rate", "0"},
+        new String[] {"brokers", "drain", "b1", "--rate", "fast"}, new String[] {"rebalance"},
+        new String[] {"rebalance", "--rate", "-1"}, new String[] {"rebalance", "--rate", "2000000"},
+        new String[] {"brokers", "drain", "", "--rate", "5"}, new String[] {"brokers", "enable"})) {
+      CliRun run = mqttlb(args);
+      assertEquals(2, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("--rate") || run.err().contains("ID"), run.toString());
+    }
+    assertFalse(node.snapshot().isDrained("b1"));
+    assertEquals(null, new JsonObject(succeeded(mqttlb("status", "--json")).out()).getValue("moves"));
   }
 
   @Test

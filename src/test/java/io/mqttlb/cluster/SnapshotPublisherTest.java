@@ -58,6 +58,25 @@ class SnapshotPublisherTest {
     assertEquals(withB2.epoch(), publisher.current().epoch());
   }
 
+  @Test
+  void drainingAndEnablingABrokerMakeNewSnapshots() throws Exception {
+    state.putBroker(new BrokerConfig("b2", "127.0.0.1", 1885, 1));
+    RoutingSnapshot withB2 = awaitSnapshot(s -> s.brokers().size() == 2);
+    state.drain("b2");
+    RoutingSnapshot drained = awaitSnapshot(s -> s.isDrained("b2"));
+    assertTrue(drained.epoch() > withB2.epoch());
+    assertEquals(java.util.Set.of("b2"), state.drained());
+    assertEquals(withB2.brokers(), drained.brokers(), "a drained broker stays in the snapshot");
+    state.enable("b2");
+    RoutingSnapshot enabled = awaitSnapshot(s -> !s.isDrained("b2"));
+    assertTrue(enabled.epoch() > drained.epoch());
+    state.drain("b2");
+    awaitSnapshot(s -> s.isDrained("b2"));
+    state.removeBroker("b2");
+    awaitSnapshot(s -> s.brokers().size() == 1);
+    assertEquals(java.util.Set.of(), state.drained(), "removing a broker removes its flag");
+  }
+
   private RoutingSnapshot awaitSnapshot(java.util.function.Predicate<RoutingSnapshot> condition) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!condition.test(publisher.current())) {

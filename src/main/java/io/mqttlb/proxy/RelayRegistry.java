@@ -1,0 +1,85 @@
+package io.mqttlb.proxy;
+
+import io.mqttlb.routing.RoutingKey;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiPredicate;
+
+/**
+ * Every relayed client of a node, across its event loops: each listener instance registers its
+ * {@link RelayedClients}. A selection runs on each event loop for that loop's connections, and a
+ * selected client is disconnected on its own event loop, so connection state stays confined.
+ * Thread-safe.
+ */
+public final class RelayRegistry {
+  private final List<RelayedClients> loops = new CopyOnWriteArrayList<>();
+
+  void register(RelayedClients clients) {
+    loops.add(clients);
+  }
+
+  void unregister(RelayedClients clients) {
+    loops.remove(clients);
+  }
+
+  /**
+   * The relayed clients for which {@code affected(brokerId, routingKey)} holds, as each event loop
+   * sees them now; the predicate runs on those loops, so it must be thread-safe. The clients of the
+   * loops are interleaved, so that a job that works down the list spreads over the loops.
+   */
+  public Future<List<MovableClient>> select(BiPredicate<String, RoutingKey> affected) {
+    List<Future<List<MovableClient>>> perLoop = new ArrayList<>();
+    for (RelayedClients loop : loops) {
+      Promise<List<MovableClient>> promise = Promise.promise();
+      loop.context().runOnContext(v -> {
+        List<MovableClient> found = new ArrayList<>();
+        for (ClientConnection connection : loop.select(affected)) {
+          found.add(new MovableClient(loop.context(), connection));
+        }
+        promise.complete(found);
+      });
+      perLoop.add(promise.future());
+    }
+    return Future.all(perLoop).map(all -> {
+      List<List<MovableClient>> lists = new ArrayList<>();
+      int total = 0;
+      for (int i = 0; i < all.size(); i++) {
+        List<MovableClient> list = all.resultAt(i);
+        lists.add(list);
+        total += list.size();
+      }
+      List<MovableClient> interleaved = new ArrayList<>(total);
+      for (int round = 0; interleaved.size() < total; round++) {
+        for (List<MovableClient> list : lists) {
+          if (round < list.size()) {
+            interleaved.add(list.get(round));
+          }
+        }
+      }
+      return interleaved;
+    });
+  }
+
+  /** A selected client; {@link #moveAway} hands it to its own event loop. */
+  public static final class MovableClient {
+    private final Context context;
+    private final ClientConnection connection;
+
+    MovableClient(Context context, ClientConnection connection) {
+      this.context = context;
+      this.connection = connection;
+    }
+
+    /**
+     * Disconnects the client on its event loop: MQTT 5 clients get a DISCONNECT 0x9C at a packet
+     * boundary first. Nothing happens if it has gone meanwhile.
+     */
+    public void moveAway(String kind) {
+      context.runOnContext(v -> connection.moveAway(kind));
+    }
+  }
+}

@@ -1,0 +1,363 @@
+package io.mqttlb.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.exceptions.ConnectionClosedException;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5DisconnectException;
+import com.hivemq.client.mqtt.mqtt5.message.disconnect.Mqtt5DisconnectReasonCode;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.metrics.Metrics;
+import io.mqttlb.node.BalancerNode;
+import io.mqttlb.routing.HashRing;
+import io.mqttlb.routing.RingHash;
+import io.mqttlb.routing.RingMember;
+import io.mqttlb.testing.Await;
+import io.mqttlb.testing.Clients;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Drain and rebalance end to end: real Mosquitto brokers, one real node, real HiveMQ clients (MQTT
+ * 3.1.1 and 5). What a client sees (the DISCONNECT's reason code, when its connection ended, where
+ * it lands next) is measured at the client; which clients should move is computed from the ring,
+ * independently of the node.
+ */
+class MovesEndToEndTest {
+  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  static JsonObject post(BalancerNode node, String path, String body, int expectedStatus) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(expectedStatus, response.statusCode(), response.body());
+    return new JsonObject(response.body());
+  }
+
+  private static JsonObject put(BalancerNode node, String path, String body) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
+        .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    assertTrue(response.statusCode() / 100 == 2, response.body());
+    return new JsonObject(response.body());
+  }
+
+  static JsonObject status(BalancerNode node) {
+    try {
+      return new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + "/api/v1/status"))
+          .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Client ids {@code prefix-i} whose ring owner matches, until {@code count} of them. */
+  static List<String> idsOwnedBy(LocalTier tier, String prefix, int count, java.util.function.Predicate<String> owner) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; ids.size() < count; i++) {
+      if (owner.test(tier.ringOwner(prefix + i))) {
+        ids.add(prefix + i);
+      }
+    }
+    return ids;
+  }
+
+  /** A connected client that records when (System.nanoTime) and why its connection ended. */
+  record Watched(String id, Runnable disconnect, CompletableFuture<Throwable> cause, long[] endedAt) {}
+
+  static Watched connect(String id, int port, boolean mqtt5, Map<String, Long> endings) throws Exception {
+    CompletableFuture<Throwable> cause = new CompletableFuture<>();
+    long[] endedAt = new long[1];
+    AtomicBoolean connected = new AtomicBoolean();
+    Consumer<Throwable> ended = failure -> {
+      if (connected.get() && !cause.isDone()) {
+        endedAt[0] = System.nanoTime();
+        if (endings != null) {
+          endings.put(id, endedAt[0]);
+        }
+        cause.complete(failure);
+      }
+    };
+    if (mqtt5) {
+      Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port)
+          .addDisconnectedListener(ctx -> ended.accept(ctx.getCause())).buildAsync();
+      client.connectWith().cleanStart(true).keepAlive(60).send().get(10, TimeUnit.SECONDS);
+      connected.set(true);
+      return new Watched(id, () -> client.disconnect(), cause, endedAt);
+    }
+    Mqtt3AsyncClient client = Mqtt3Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port)
+        .addDisconnectedListener(ctx -> ended.accept(ctx.getCause())).buildAsync();
+    client.connectWith().cleanSession(true).keepAlive(60).send().get(10, TimeUnit.SECONDS);
+    connected.set(true);
+    return new Watched(id, () -> client.disconnect(), cause, endedAt);
+  }
+
+  static void disconnectAll(List<Watched> clients) {
+    for (Watched client : clients) {
+      if (!client.cause().isDone()) {
+        client.disconnect().run();
+      }
+    }
+  }
+
+  /** Payload of stream message {@code seq}: its number, then bytes that depend on it and their position. */
+  private static byte[] payload(int seq, int length) {
+    ByteBuffer buffer = ByteBuffer.allocate(4 + length).putInt(seq);
+    for (int i = 0; i < length; i++) {
+      buffer.put((byte) (seq * 31 + i));
+    }
+    return buffer.array();
+  }
+
+  private static boolean intact(ByteBuffer payload) {
+    if (payload.remaining() < 4) {
+      return false;
+    }
+    int seq = payload.getInt();
+    for (int i = 0; payload.hasRemaining(); i++) {
+      if (payload.get() != (byte) (seq * 31 + i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  @Test
+  void drainSendsMqtt5ClientsUseAnotherServerMidStreamAndClosesMqtt311Clients() throws Exception {
+    try (LocalTier tier = LocalTier.start(2)) {
+      BalancerNode node = tier.node;
+      String v5 = idsOwnedBy(tier, "streamed-5-", 1, "b1"::equals).get(0);
+      String v3 = idsOwnedBy(tier, "plain-311-", 1, "b1"::equals).get(0);
+
+      CompletableFuture<Throwable> v5Cause = new CompletableFuture<>();
+      Mqtt5AsyncClient receiver = Mqtt5Client.builder().identifier(v5).serverHost("127.0.0.1").serverPort(node.port())
+          .addDisconnectedListener(ctx -> v5Cause.complete(ctx.getCause())).buildAsync();
+      receiver.connectWith().cleanStart(true).keepAlive(60).send().get(10, TimeUnit.SECONDS);
+      AtomicInteger received = new AtomicInteger();
+      AtomicInteger corrupt = new AtomicInteger();
+      receiver.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_MOST_ONCE)
+          .callback(publish -> {
+            received.incrementAndGet();
+            if (!publish.getTopic().toString().equals("stream/" + v5) || publish.getPayload().map(p -> !intact(p)).orElse(true)) {
+              corrupt.incrementAndGet();
+            }
+          })
+          .send().get(10, TimeUnit.SECONDS);
+      Watched plain = connect(v3, node.port(), false, null);
+
+      // A stream of publishes of assorted sizes, sent straight to b1 as fast as it takes them: packets
+      // larger than the relay's reads, so the drain almost always finds the stream inside a packet.
+      AtomicBoolean streaming = new AtomicBoolean(true);
+      Thread publisher = new Thread(() -> {
+        Mqtt3BlockingClient source = Clients.mqtt3("stream-source", tier.broker("b1").port());
+        source.connect();
+        Random random = new Random(4);
+        for (int seq = 0; streaming.get(); seq++) {
+          source.publishWith().topic("stream/" + v5).qos(MqttQos.AT_MOST_ONCE)
+              .payload(payload(seq, 20_000 + random.nextInt(200_000))).send();
+        }
+        source.disconnect();
+      }, "stream-source");
+      publisher.start();
+      try {
+        Await.until("the stream flows", () -> received.get() >= 200);
+        JsonObject started = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":1000}", 202);
+        assertEquals(2, started.getLong("clients"));
+
+        Throwable cause = v5Cause.get(5, TimeUnit.SECONDS);
+        int atDisconnect = received.get();
+        Mqtt5DisconnectException disconnect = assertInstanceOf(Mqtt5DisconnectException.class, cause, String.valueOf(cause));
+        assertEquals(Mqtt5DisconnectReasonCode.USE_ANOTHER_SERVER, disconnect.getMqttMessage().getReasonCode());
+        assertEquals(0, corrupt.get(), "every publish before the DISCONNECT arrived whole");
+        assertTrue(atDisconnect > 200, "the client was receiving when the DISCONNECT came: " + atDisconnect);
+
+        Throwable plainCause = plain.cause().get(5, TimeUnit.SECONDS);
+        assertInstanceOf(ConnectionClosedException.class, plainCause, "3.1.1 has no server DISCONNECT: the node closes");
+        assertEquals(2, node.metrics().movedCount("drain"));
+        double atOnce = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AT_ONCE);
+        double afterPacket = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AFTER_PACKET);
+        assertEquals(0, node.metrics().moveDisconnectCount(Metrics.MOVE_GIVEN_UP));
+        assertEquals(1, atOnce + afterPacket);
+        assertEquals(1, afterPacket, "the drain found the stream inside a packet and waited for its end");
+        System.out.printf("drain mid-stream: MQTT 5 client got DISCONNECT 0x9C after %d whole publishes, %s%n", atDisconnect,
+            afterPacket == 1 ? "after the rest of a packet in flight" : "between two packets");
+      } finally {
+        streaming.set(false);
+        publisher.join(10_000);
+      }
+    }
+  }
+
+  @Test
+  void drainOfAHundredClientsAtFiftyPerSecondMovesExactlyThemAtThatRate() throws Exception {
+    try (LocalTier tier = LocalTier.start(3)) {
+      BalancerNode node = tier.node;
+      List<String> ofB1 = idsOwnedBy(tier, "drained-", 100, "b1"::equals);
+      List<String> others = idsOwnedBy(tier, "staying-", 50, owner -> !owner.equals("b1"));
+      Map<String, Long> endings = new ConcurrentHashMap<>();
+      List<Watched> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < ofB1.size(); i++) {
+          clients.add(connect(ofB1.get(i), node.port(), i % 2 == 0, endings)); // half MQTT 5, half 3.1.1
+        }
+        for (int i = 0; i < others.size(); i++) {
+          clients.add(connect(others.get(i), node.port(), i % 2 == 0, endings));
+        }
+        assertEquals(100, node.metrics().broker("b1").active());
+
+        long before = System.nanoTime();
+        JsonObject started = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":50}", 202);
+        assertEquals(100, started.getLong("clients"));
+        Await.until("b1's clients are all disconnected", () -> endings.keySet().containsAll(ofB1));
+        Thread.sleep(500);
+        assertEquals(new TreeSet<>(ofB1), new TreeSet<>(endings.keySet()), "exactly b1's clients were disconnected");
+
+        List<Long> times = new ArrayList<>(endings.values());
+        Collections.sort(times);
+        double spanSeconds = (times.get(times.size() - 1) - times.get(0)) / 1e9;
+        double rate = (times.size() - 1) / spanSeconds;
+        double total = (times.get(times.size() - 1) - before) / 1e9;
+        System.out.printf("drain of 100 clients at 50/s: measured %.1f/s between first and last disconnect, %.2f s in all%n",
+            rate, total);
+        assertTrue(rate > 40 && rate < 60, "measured rate " + rate + "/s, asked 50/s");
+
+        Await.until("status shows the job done", () -> "done".equals(moves(node).getString("state")));
+        JsonObject moves = moves(node);
+        assertEquals(100, moves.getLong("done"));
+        assertEquals(0, moves.getLong("remaining"));
+        assertEquals(100, node.metrics().movedCount("drain"));
+
+        for (int i = 0; i < 10; i++) {
+          String id = ofB1.get(i);
+          String reached = i % 2 == 0 ? Clients.brokerReachedMqtt5(id, node.port()) : Clients.brokerReachedMqtt3(id, node.port());
+          assertEquals(tier.ringOwnerWithout(id, "b1"), reached, "a new client of b1's keys goes to its ring successor");
+        }
+        post(node, "/api/v1/brokers/b1/enable", "", 200);
+        for (int i = 0; i < 10; i++) {
+          assertEquals("b1", Clients.brokerReachedMqtt3(ofB1.get(i), node.port()), "after enable b1 takes its keys again");
+        }
+      } finally {
+        disconnectAll(clients);
+      }
+    }
+  }
+
+  @Test
+  void aNewJobSupersedesTheRunningOne() throws Exception {
+    try (LocalTier tier = LocalTier.start(3)) {
+      BalancerNode node = tier.node;
+      List<String> ofB1 = idsOwnedBy(tier, "slow-", 30, "b1"::equals);
+      List<String> ofB2 = idsOwnedBy(tier, "fast-", 30, "b2"::equals);
+      Map<String, Long> endings = new ConcurrentHashMap<>();
+      List<Watched> clients = new ArrayList<>();
+      try {
+        for (String id : ofB1) {
+          clients.add(connect(id, node.port(), false, endings));
+        }
+        for (String id : ofB2) {
+          clients.add(connect(id, node.port(), false, endings));
+        }
+        String first = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":5}", 202).getString("id");
+        Thread.sleep(1000);
+        String second = post(node, "/api/v1/brokers/b2/drain", "{\"rate\":300}", 202).getString("id");
+        assertNotEquals(first, second);
+        Await.until("b2's clients are all disconnected", () -> endings.keySet().containsAll(ofB2));
+        long b1Moved = ofB1.stream().filter(endings::containsKey).count();
+        Thread.sleep(1000);
+        assertEquals(b1Moved, ofB1.stream().filter(endings::containsKey).count(), "the superseded job stopped");
+        assertTrue(b1Moved >= 3 && b1Moved <= 10, "about 5/s for about a second before it was superseded: " + b1Moved);
+        Await.until("status shows the second job done", () -> second.equals(moves(node).getString("id"))
+            && "done".equals(moves(node).getString("state")));
+        assertEquals(30, moves(node).getLong("done"));
+      } finally {
+        disconnectAll(clients);
+      }
+    }
+  }
+
+  private static JsonObject moves(BalancerNode node) {
+    JsonObject moves = status(node).getJsonObject("moves");
+    return moves == null ? new JsonObject() : moves;
+  }
+
+  @Test
+  void rebalanceAfterAddingABrokerMovesExactlyTheClientsWhoseRingOwnerChanged() throws Exception {
+    try (LocalTier tier = LocalTier.start(3, config -> config.withBrokers(config.brokers().subList(0, 2)))) {
+      BalancerNode node = tier.node;
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 90; i++) {
+        ids.add("device-" + i);
+      }
+      Map<String, Long> endings = new ConcurrentHashMap<>();
+      List<Watched> clients = new ArrayList<>();
+      try {
+        for (int i = 0; i < ids.size(); i++) {
+          clients.add(connect(ids.get(i), node.port(), i % 3 == 0, endings));
+        }
+        put(node, "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:" + tier.broker("b3").port() + "\"}");
+
+        List<RingMember> three = new ArrayList<>();
+        for (BrokerConfig broker : node.snapshot().brokers()) {
+          three.add(new RingMember(broker.id(), broker.weight()));
+        }
+        assertEquals(3, three.size());
+        HashRing after = HashRing.build(three, node.config().routing().virtualNodes());
+        Set<String> expected = new TreeSet<>();
+        Map<String, String> newOwner = new TreeMap<>();
+        for (String id : ids) {
+          String owner = after.memberId(after.lookup(RingHash.hashKey(id)));
+          assertEquals(owner, node.router().route(id, null, null).broker().id(), "the node's router agrees with the ring");
+          if (!owner.equals(tier.ringOwner(id))) {
+            expected.add(id);
+            newOwner.put(id, owner);
+          }
+        }
+        assertTrue(expected.size() > 10 && expected.size() < 50, "about a third of the keys move to b3: " + expected.size());
+        assertEquals(Set.of("b3"), new TreeSet<>(newOwner.values()), "a new broker only takes keys");
+
+        JsonObject started = post(node, "/api/v1/rebalance", "{\"rate\":200}", 202);
+        assertEquals(expected.size(), started.getLong("clients"));
+        Await.until("the moved clients are disconnected", () -> endings.keySet().containsAll(expected));
+        Thread.sleep(500);
+        assertEquals(expected, new TreeSet<>(endings.keySet()), "exactly the clients whose ring owner changed");
+
+        Await.until("status shows the job done", () -> "done".equals(moves(node).getString("state")));
+        JsonObject moves = moves(node);
+        assertEquals("rebalance", moves.getString("kind"));
+        assertEquals(expected.size(), moves.getLong("done"));
+        assertEquals(0, moves.getLong("remaining"));
+        assertEquals(expected.size(), node.metrics().movedCount("rebalance"));
+        String someone = expected.iterator().next();
+        assertEquals("b3", Clients.brokerReachedMqtt3(someone, node.port()), "a moved client reconnects to its new owner");
+        assertNotEquals(0, expected.size());
+      } finally {
+        disconnectAll(clients);
+      }
+    }
+  }
+}
