@@ -255,6 +255,8 @@ class ClusterBrokerFailoverIT {
     tier.awaitAll(Duration.ofSeconds(5), DRAINED + " drained=false",
         node -> Boolean.FALSE.equals(tier.brokersById(node).get(DRAINED).getBoolean("drained")));
     List<String> newcomers = newIdsOwnedBy(ring, DRAINED, 6);
+    tier.awaitAll(Duration.ofSeconds(5), "routes a new client of " + DRAINED + " to it",
+        node -> newcomers.stream().allMatch(id -> DRAINED.equals(tier.route(node, id).getString("broker"))));
     for (int i = 0; i < newcomers.size(); i++) {
       assertEquals(DRAINED, Clients.brokerReachedMqtt3(newcomers.get(i), tier.nodePort(1 + i % ClusterTier.NODES)),
           "a new client owned by " + DRAINED + " lands on it again");
