@@ -50,6 +50,11 @@ import org.yaml.snakeyaml.Yaml;
  * <p>Node JVMs are kept small ({@code -Xmx256m}, serial GC, C1 only): a 2-core machine runs three
  * of them beside the test JVM and three brokers.
  *
+ * <p>Failover tests also kill and restart brokers ({@link #killBroker}, {@link #restartBroker}),
+ * add a fourth one at run time ({@link #addBroker}) and give the nodes fast health checks
+ * ({@link Options#withHealth}); without that option the node files carry no {@code health}
+ * section.
+ *
  * <p>{@link #close()} stops exactly the processes this tier started, by their handles (SIGTERM,
  * then SIGKILL after a grace period), and a JVM shutdown hook does the same if the test JVM exits
  * first.
@@ -77,26 +82,61 @@ public final class ClusterTier implements AutoCloseable {
   private final Thread shutdownHook = new Thread(this::killAll, "cluster-tier-cleanup");
   private volatile boolean keepFiles;
 
-  /** What differs between test classes; everything else is fixed. */
-  public record Options(String mode, String token, String stickyTtl, long maxEntries) {
+  /**
+   * What differs between test classes; everything else is fixed. {@code health} is null unless a
+   * test sets it: then the node files carry no {@code health} section and the nodes use their
+   * defaults.
+   */
+  public record Options(String mode, String token, String stickyTtl, long maxEntries, Health health) {
     public static Options defaults() {
-      return new Options("hash", "it-secret", "30m", 1_000_000);
+      return new Options("hash", "it-secret", "30m", 1_000_000, null);
     }
 
     public Options withMode(String mode) {
-      return new Options(mode, token, stickyTtl, maxEntries);
+      return new Options(mode, token, stickyTtl, maxEntries, health);
     }
 
     public Options withToken(String token) {
-      return new Options(mode, token, stickyTtl, maxEntries);
+      return new Options(mode, token, stickyTtl, maxEntries, health);
     }
 
     public Options withStickyTtl(String stickyTtl) {
-      return new Options(mode, token, stickyTtl, maxEntries);
+      return new Options(mode, token, stickyTtl, maxEntries, health);
     }
 
     public Options withMaxEntries(long maxEntries) {
-      return new Options(mode, token, stickyTtl, maxEntries);
+      return new Options(mode, token, stickyTtl, maxEntries, health);
+    }
+
+    public Options withHealth(Health health) {
+      return new Options(mode, token, stickyTtl, maxEntries, health);
+    }
+  }
+
+  /** The node files' {@code health} section. */
+  public record Health(Duration interval, Duration timeout, int rise, int fall) {
+    /** Fast checks for failover tests: a dead broker is confirmed about a second after it died. */
+    public static Health fast() {
+      return new Health(Duration.ofMillis(500), Duration.ofMillis(400), 2, 2);
+    }
+
+    /**
+     * The longest a dead broker can stay up in one node's eyes: the next probe starts within one
+     * interval, the {@code fall}-th failing one {@code fall − 1} intervals later, and it fails
+     * within {@code timeout}.
+     */
+    public Duration window() {
+      return interval.multipliedBy(fall).plus(timeout);
+    }
+
+    String yaml() {
+      return """
+          health:
+            interval: %dms
+            timeout: %dms
+            rise: %d
+            fall: %d
+          """.formatted(interval.toMillis(), timeout.toMillis(), rise, fall);
     }
   }
 
@@ -218,13 +258,14 @@ public final class ClusterTier implements AutoCloseable {
           table:
             stickyTtl: %s
             maxEntries: %d
-        limits:
+        %slimits:
           connectTimeout: 2s
           backendConnectTimeout: 1s
         cluster:
           hazelcastConfig: "%s"
         """.formatted(node, mqttPorts[node - 1], adminPorts[node - 1], options.token(), brokerLines, options.mode(),
-        options.stickyTtl(), options.maxEntries(), hazelcastFile(node)));
+        options.stickyTtl(), options.maxEntries(), options.health() == null ? "" : options.health().yaml(),
+        hazelcastFile(node)));
   }
 
   private void launch(int node) throws IOException {
@@ -252,6 +293,15 @@ public final class ClusterTier implements AutoCloseable {
     return mqttPorts[node - 1];
   }
 
+  /** Every node's MQTT listener port, node 1 first. */
+  public List<Integer> nodePorts() {
+    List<Integer> ports = new ArrayList<>();
+    for (int port : mqttPorts) {
+      ports.add(port);
+    }
+    return ports;
+  }
+
   /** The admin API base URL of node {@code node}, e.g. {@code http://127.0.0.1:41234}. */
   public String adminUrl(int node) {
     return "http://127.0.0.1:" + adminPorts[node - 1];
@@ -263,6 +313,37 @@ public final class ClusterTier implements AutoCloseable {
 
   public MosquittoBroker broker(String id) {
     return brokers.stream().filter(b -> b.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  /** SIGKILL of broker {@code id}: its connections break without a DISCONNECT; waits for its exit. */
+  public void killBroker(String id) {
+    broker(id).kill();
+  }
+
+  /** Starts broker {@code id} again on its port; returns once it listens and holds its marker again. */
+  public void restartBroker(String id) {
+    MosquittoBroker broker = broker(id);
+    if (broker.isRunning()) {
+      throw new IllegalStateException(id + " is still running");
+    }
+    broker.restart();
+  }
+
+  /**
+   * Starts one more Mosquitto broker {@code id} and adds it to the tier through node {@code node}
+   * ({@code PUT /api/v1/brokers/ID}, weight 1); waits until every running node lists it.
+   */
+  public MosquittoBroker addBroker(int node, String id) throws InterruptedException {
+    MosquittoBroker broker = MosquittoBroker.start(id);
+    brokers.add(broker);
+    Reply reply = put(node, "/api/v1/brokers/" + id,
+        new JsonObject().put("address", "127.0.0.1:" + broker.port()).put("weight", 1));
+    if (reply.status() != 201) {
+      throw new AssertionError("PUT broker " + id + " on lb-" + node + ": " + reply);
+    }
+    awaitAll(Duration.ofSeconds(5), "lists broker " + id,
+        n -> brokerList(n).stream().anyMatch(b -> b.startsWith(id + "=")));
+    return broker;
   }
 
   public boolean isRunning(int node) {
@@ -329,6 +410,48 @@ public final class ClusterTier implements AutoCloseable {
 
   public Reply put(int node, String path, JsonObject body) {
     return call(node, "PUT", path, body.encode());
+  }
+
+  public Reply post(int node, String path, JsonObject body) {
+    return call(node, "POST", path, body == null ? null : body.encode());
+  }
+
+  /** {@code POST /api/v1/rebalance {"rate":R}} through one node; the answer as it came. */
+  public Reply rebalance(int node, int rate) {
+    return post(node, "/api/v1/rebalance", new JsonObject().put("rate", rate));
+  }
+
+  /** {@code POST /api/v1/brokers/ID/drain {"rate":R}} through one node; the answer as it came. */
+  public Reply drain(int node, String brokerId, int rate) {
+    return post(node, "/api/v1/brokers/" + brokerId + "/drain", new JsonObject().put("rate", rate));
+  }
+
+  /** {@code POST /api/v1/brokers/ID/enable} through one node; the answer as it came. */
+  public Reply enable(int node, String brokerId) {
+    return post(node, "/api/v1/brokers/" + brokerId + "/enable", null);
+  }
+
+  /** {@code GET /api/v1/status} of one node. */
+  public JsonObject status(int node) {
+    Reply reply = get(node, "/api/v1/status");
+    if (reply.status() != 200) {
+      throw new AssertionError("status on lb-" + node + ": " + reply);
+    }
+    return reply.json();
+  }
+
+  /** {@code GET /api/v1/brokers} of one node, by broker id. */
+  public Map<String, JsonObject> brokersById(int node) {
+    Reply reply = get(node, "/api/v1/brokers");
+    if (reply.status() != 200) {
+      throw new AssertionError("brokers on lb-" + node + ": " + reply);
+    }
+    Map<String, JsonObject> byId = new TreeMap<>();
+    for (Object o : reply.array()) {
+      JsonObject broker = (JsonObject) o;
+      byId.put(broker.getString("id"), broker);
+    }
+    return byId;
   }
 
   public Reply delete(int node, String path) {
@@ -560,6 +683,23 @@ public final class ClusterTier implements AutoCloseable {
 
   public static String ringOwner(HashRing ring, String key) {
     return ring.memberId(ring.lookup(RingHash.hashKey(key)));
+  }
+
+  /**
+   * The owner of {@code key} while the brokers in {@code down} are skipped: the lookup walks on
+   * clockwise, so each key of a down broker goes to the broker that owns it in a ring built without
+   * the down ones.
+   */
+  public static String ringOwner(HashRing ring, String key, Set<String> down) {
+    int index = ring.lookup(RingHash.hashKey(key), i -> !down.contains(ring.memberId(i)));
+    return ring.memberId(index);
+  }
+
+  /** The ring owner of each key, with the brokers in {@code down} skipped. */
+  public static Map<String, String> ringOwners(HashRing ring, List<String> keys, Set<String> down) {
+    Map<String, String> owners = new HashMap<>();
+    keys.forEach(key -> owners.put(key, ringOwner(ring, key, down)));
+    return owners;
   }
 
   public static Map<String, Integer> equalWeights() {
