@@ -64,7 +64,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     web.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.scrape()));
     web.route("/api/*").handler(this::authorize);
-    web.route("/api/*").handler(BodyHandler.create().setBodyLimit(64 * 1024));
+    web.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
     web.get("/api/v1/status").handler(this::status);
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
