@@ -77,6 +77,11 @@ final class BoundaryForwarder implements Handler<Buffer>, PacketBoundaries.ByteS
     }
   }
 
+  /** Whether the stream is between two packets now. */
+  boolean atBoundary() {
+    return boundaries.atBoundary();
+  }
+
   /**
    * Ends the relay at the next packet boundary with {@code packet}; {@code done} gets true once the
    * packet is written, false when it was given up after {@code graceMillis}. Once only.

@@ -265,9 +265,10 @@ final class ClientConnection {
       client.close(); // closes the broker side too
       return true;
     }
-    boolean[] atOnce = new boolean[1];
-    atOnce[0] = toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
-      metrics.moveDisconnect(!sent ? Metrics.MOVE_GIVEN_UP : atOnce[0] ? Metrics.MOVE_SENT_AT_ONCE : Metrics.MOVE_SENT_AFTER_PACKET);
+    // Read before the call: the write of the DISCONNECT may complete, and report, within it.
+    boolean atOnce = toClient.atBoundary();
+    toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
+      metrics.moveDisconnect(!sent ? Metrics.MOVE_GIVEN_UP : atOnce ? Metrics.MOVE_SENT_AT_ONCE : Metrics.MOVE_SENT_AFTER_PACKET);
       client.close();
       broker.close();
     });
