@@ -133,21 +133,35 @@ cat <<EOF
 mqttlb local tier is up ($members)
   MQTT:    127.0.0.1:${MQTT_PORTS[0]}  127.0.0.1:${MQTT_PORTS[1]}  127.0.0.1:${MQTT_PORTS[2]}   (nodes lb-1, lb-2, lb-3)
   admin:   http://127.0.0.1:${ADMIN_PORTS[0]}  http://127.0.0.1:${ADMIN_PORTS[1]}  http://127.0.0.1:${ADMIN_PORTS[2]}
-  brokers: b1=127.0.0.1:${BROKER_PORTS[0]}  b2=127.0.0.1:${BROKER_PORTS[1]}  b3=127.0.0.1:${BROKER_PORTS[2]}   (Mosquitto)
+  brokers: b1=127.0.0.1:${BROKER_PORTS[0]}  b2=127.0.0.1:${BROKER_PORTS[1]}  b3=127.0.0.1:${BROKER_PORTS[2]}   (Mosquitto, pids ${PIDS[0]} ${PIDS[1]} ${PIDS[2]})
   logs:    $WORK
   try:     java -jar $JAR status
            java -jar $JAR route --admin http://127.0.0.1:${ADMIN_PORTS[1]} sensor-1
 Ctrl-C stops everything this script started.
 EOF
 
-# Run until Ctrl-C / SIGTERM, or until one of our processes dies (then stop the rest).
+# Run until Ctrl-C / SIGTERM, or until a node dies (then stop the rest). A broker may die, or be
+# killed to watch the tier fail its clients over: that is said once, and the tier keeps running.
+reported=()
 while true; do
-  wait -n "${PIDS[@]}" 2>/dev/null || true
+  sleep 1
   for i in "${!PIDS[@]}"; do
     if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
-      echo "run-local-tier: ${NAMES[$i]} (pid ${PIDS[$i]}) exited; stopping the rest (its log: ${LOGS[$i]})" >&2
-      KEEP=1
-      exit 1
+      case "${NAMES[$i]}" in
+        broker*)
+          if [ -z "${reported[$i]:-}" ]; then
+            reported[$i]=1
+            id=${NAMES[$i]#broker }
+            echo "run-local-tier: $id (pid ${PIDS[$i]}) exited; the tier moves its clients to their ring successors." \
+              "Start it again with: $MOSQUITTO -c $WORK/$id.conf -d (then stop it yourself)" >&2
+          fi
+          ;;
+        *)
+          echo "run-local-tier: ${NAMES[$i]} (pid ${PIDS[$i]}) exited; stopping the rest (its log: ${LOGS[$i]})" >&2
+          KEEP=1
+          exit 1
+          ;;
+      esac
     fi
   done
 done

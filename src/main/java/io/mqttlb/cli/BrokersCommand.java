@@ -32,9 +32,27 @@ final class BrokersCommand implements Callable<Integer> {
     for (Object item : brokers) {
       JsonObject broker = item instanceof JsonObject object ? object : new JsonObject();
       table.row(broker.getValue("id"), broker.getValue("address"), broker.getValue("weight"),
-          yesNo(broker.getValue("healthy")), broker.getValue("connections"), yesNo(broker.getValue("drained")));
+          health(broker), broker.getValue("connections"), yesNo(broker.getValue("drained")));
     }
     return table.render();
+  }
+
+  /**
+   * The tier's verdict, followed by the nodes whose checks fail the broker when there are any: "no
+   * (down for lb-1,lb-2)" for a dead broker, "yes (down for lb-3)" when only a minority sees it down
+   * (that node has a bad link, or the broker is just dying).
+   */
+  static Object health(JsonObject broker) {
+    Object verdict = yesNo(broker.getValue("healthy"));
+    JsonArray seenDownBy = broker.getValue("seenDownBy") instanceof JsonArray nodes ? nodes : new JsonArray();
+    if (seenDownBy.isEmpty()) {
+      return verdict;
+    }
+    StringBuilder nodes = new StringBuilder();
+    for (Object node : seenDownBy) {
+      nodes.append(nodes.length() == 0 ? "" : ",").append(node);
+    }
+    return verdict + " (down for " + nodes + ")";
   }
 
   private static Object yesNo(Object flag) {
