@@ -4,19 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.testing.Await;
-import io.mqttlb.testing.Ports;
-import java.nio.file.Files;
+import io.mqttlb.testing.HazelcastPair;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,35 +35,9 @@ class HazelcastTierStateTest {
 
   @BeforeAll
   static void startTwoMembers() throws Exception {
-    int port1 = Ports.free();
-    int port2 = Ports.free();
-    Path file = dir.resolve("hazelcast.yaml");
-    Files.writeString(file, """
-        hazelcast:
-          cluster-name: state-test-%d
-          properties:
-            hazelcast.wait.seconds.before.join: 0
-            hazelcast.max.wait.seconds.before.join: 0
-            hazelcast.socket.bind.any: false
-          network:
-            port: {port: %d, auto-increment: false}
-            join:
-              auto-detection: {enabled: false}
-              multicast: {enabled: false}
-              tcp-ip:
-                enabled: true
-                member-list: [127.0.0.1:%d, 127.0.0.1:%d]
-            interfaces: {enabled: true, interfaces: [127.0.0.1]}
-        """.formatted(port1, port1, port1, port2));
-    Path file2 = dir.resolve("hazelcast-2.yaml");
-    Files.writeString(file2, Files.readString(file).replace("port: " + port1 + ",", "port: " + port2 + ","));
-    CompletableFuture<HazelcastInstance> a = CompletableFuture.supplyAsync(
-        () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file, "lb-1")));
-    CompletableFuture<HazelcastInstance> b = CompletableFuture.supplyAsync(
-        () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file2, "lb-2")));
-    first = a.get();
-    second = b.get();
-    Await.until("two members", () -> first.getCluster().getMembers().size() == 2);
+    HazelcastPair members = HazelcastPair.start(dir, "state-test");
+    first = members.first();
+    second = members.second();
 
     RoutingConfig routing = RoutingConfig.defaults().withMode(RoutingMode.TABLE).withTable(STICKY_TTL, 50);
     one = TierState.open(new HazelcastStateStore(first), NodeConfig.defaults().withNodeId("lb-1").withRouting(routing)
