@@ -12,10 +12,7 @@ import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdminWriteApiTest {
   private static final String TOKEN = "s3cret";
-  private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final AdminCalls admin = new AdminCalls(() -> this.node.adminPort(), TOKEN);
   private BalancerNode node;
 
   @BeforeEach
@@ -54,27 +51,19 @@ class AdminWriteApiTest {
   }
 
   private HttpResponse<String> call(String method, String path, String body) throws Exception {
-    return call(method, path, body, TOKEN);
+    return admin.call(method, path, body);
   }
 
   private HttpResponse<String> call(String method, String path, String body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    return admin.call(method, path, body, token);
   }
 
-  private JsonObject ok(HttpResponse<String> response, int status) {
-    assertEquals(status, response.statusCode(), response.body());
-    return new JsonObject(response.body());
+  private static JsonObject ok(HttpResponse<String> response, int status) {
+    return AdminCalls.ok(response, status);
   }
 
-  private void assertError(HttpResponse<String> response, int status, String mentions) {
-    assertEquals(status, response.statusCode(), response.body());
-    String error = new JsonObject(response.body()).getString("error");
-    assertTrue(error != null && error.contains(mentions), "error should mention '" + mentions + "': " + response.body());
+  private static void assertError(HttpResponse<String> response, int status, String mentions) {
+    AdminCalls.assertError(response, status, mentions);
   }
 
   private String routeOf(String clientId) throws Exception {
