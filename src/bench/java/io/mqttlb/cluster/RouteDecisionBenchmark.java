@@ -6,6 +6,9 @@ import io.mqttlb.config.KeyField;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
+import io.mqttlb.health.TierHealth;
+import io.mqttlb.metrics.Metrics;
+import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.routing.BrokerAvailability;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
@@ -15,6 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -56,6 +61,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * from all clients (their table entries mostly out of the CPU caches) or from the first 500 (in
  * cache), which separates memory latency from computing. {@link #ringIndexOf} times one step of
  * a table hit alone.
+ *
+ * <p>{@link #hashHealth} is {@link #hash} with what a node puts in the path ({@link HealthRouter}):
+ * the availability a {@code BalancerNode} builds (the tier's health verdict and this node's
+ * suspicions) and drained brokers, on a tier of 3 or of 1000 brokers.
  *
  * <pre>
  * mvn -B -Pbench package -DskipTests
@@ -241,6 +250,88 @@ public class RouteDecisionBenchmark {
     }
   }
 
+  /**
+   * A hash-mode router as a node builds it: availability is the tier's verdict ({@link TierHealth}
+   * over a standalone node's {@link LocalStateStore}, fed this node's observations) and this node's
+   * {@link BrokerSuspicion}s (none: a suspicion lasts one health interval), combined as {@code
+   * BalancerNode} combines them. {@code tier} names the brokers and what is wrong with them; the
+   * faulty brokers are spread over the ids ({@code broker-0}, {@code broker-100}, ...).
+   * {@code availability=all} keeps the ring, drains included, but routes with {@link
+   * BrokerAvailability#ALL}, so that the difference is the predicate's cost (down brokers are then
+   * not skipped).
+   */
+  @State(Scope.Benchmark)
+  public static class HealthRouter {
+    @Param({"3_up", "3_1down", "1000_up", "1000_10down", "1000_10drained"})
+    String tier;
+
+    @Param({"production", "all"})
+    String availability;
+
+    TierHealth health;
+    Router router;
+
+    @Setup(Level.Trial)
+    public void setUp(Clients clients) throws InterruptedException {
+      String[] shape = tier.split("_", 2);
+      int size = Integer.parseInt(shape[0]);
+      List<BrokerConfig> brokers = clients.brokers.subList(0, size);
+      Set<String> faulty = Set.of();
+      if (!shape[1].equals("up")) {
+        int count = shape[1].startsWith("10") ? 10 : 1;
+        faulty = new TreeSet<>();
+        for (int i = 0; i < count; i++) {
+          faulty.add(brokers.get(size == 3 ? 1 : i * (size / count)).id());
+        }
+      }
+      Set<String> down = shape[1].endsWith("down") ? faulty : Set.of();
+      Set<String> drained = shape[1].endsWith("drained") ? faulty : Set.of();
+
+      LocalStateStore store = new LocalStateStore("lb-1");
+      health = new TierHealth("lb-1", store, TierHealth.openMap(store), new Metrics());
+      health.start();
+      for (BrokerConfig broker : brokers) {
+        health.observe(broker.id(), !down.contains(broker.id()));
+      }
+      // The verdict is recomputed on the health thread; one member, so one vote is a majority.
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (!down.stream().noneMatch(health::isAvailable)) {
+        if (System.nanoTime() - deadline > 0) {
+          throw new IllegalStateException("the tier does not see " + down + " down");
+        }
+        Thread.sleep(10);
+      }
+      BrokerSuspicion suspicion = new BrokerSuspicion(Duration.ofSeconds(5));
+      // The same lambda as BalancerNode's: one capture, two lookups by broker id per ring member tried.
+      BrokerAvailability production = id -> health.isAvailable(id) && suspicion.isAvailable(id);
+
+      RoutingSnapshot snapshot = RoutingSnapshot.of(1, RoutingMode.HASH, brokers, VIRTUAL_NODES, drained);
+      router = new Router(() -> snapshot, KeyField.CLIENT_ID,
+          availability.equals("all") ? BrokerAvailability.ALL : production);
+      clients.freshCopies();
+      int moved = 0;
+      for (String id : clients.sticky) {
+        RouteDecision decision = router.route(id, null, SOURCE_IP);
+        expect(decision, RouteDecision.SOURCE_RING, null, id);
+        boolean skipped = drained.contains(decision.broker().id())
+            || availability.equals("production") && down.contains(decision.broker().id());
+        if (skipped) {
+          throw new IllegalStateException(id + " was routed to " + decision.broker().id() + ", which is " + tier);
+        }
+        if (!snapshot.broker(snapshot.ring().lookup(decision.keyHash())).id().equals(decision.broker().id())) {
+          moved++;
+        }
+      }
+      System.out.printf("%n%s, availability %s: %d of %d clients walked past their ring owner%n", tier,
+          availability, moved, clients.sticky.length);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+      health.close();
+    }
+  }
+
   private static void expect(RouteDecision decision, String source, String broker, String clientId) {
     if (!decision.source().equals(source) || broker != null && !decision.broker().id().equals(broker)) {
       throw new IllegalStateException(clientId + " was routed to " + decision.broker().id() + " by "
@@ -251,6 +342,12 @@ public class RouteDecisionBenchmark {
   @Benchmark
   public RouteDecision hash(HashRouter hash, Clients clients) {
     return hash.router.route(clients.sticky[clients.order[cursor++ & MASK]], null, SOURCE_IP);
+  }
+
+  /** {@link #hash} with a node's availability and drained brokers ({@link HealthRouter}). */
+  @Benchmark
+  public RouteDecision hashHealth(HealthRouter health, Clients clients) {
+    return health.router.route(clients.sticky[clients.order[cursor++ & MASK]], null, SOURCE_IP);
   }
 
   /**
