@@ -69,6 +69,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  * mvn -B -Pbench package -DskipTests
  * java -jar target/benchmarks.jar RouteDecisionBenchmark -prof gc
+ * java -jar target/benchmarks.jar 'RouteDecisionBenchmark\.hash(Health)?$' -f 1 -wi 3 -w 1 -i 5 -r 1 -prof gc
  * </pre>
  */
 @State(Scope.Thread)

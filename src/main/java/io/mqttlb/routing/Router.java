@@ -3,6 +3,7 @@ package io.mqttlb.routing;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.RoutingMode;
 import java.util.Set;
+import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,12 @@ public final class Router {
   private final KeyField keyField;
   private final BrokerAvailability availability;
   private final RoutingTable table;
+  /**
+   * The ring walk's test for a first choice, made once per snapshot rather than once per decision:
+   * a lambda capturing the snapshot is allocated on every decision whenever the JIT does not
+   * inline the walk, which it does not reliably do once brokers are down or drained.
+   */
+  private volatile FirstChoice firstChoice = new FirstChoice(null, BrokerAvailability.ALL);
 
   public Router(Supplier<RoutingSnapshot> snapshots, KeyField keyField, BrokerAvailability availability) {
     this(snapshots, keyField, availability, RoutingTable.EMPTY);
@@ -74,13 +81,14 @@ public final class Router {
       }
     }
     HashRing ring = snapshot.ring();
-    int index = ring.lookup(hash, i -> {
+    IntPredicate usable = tried.isEmpty() ? firstChoice(snapshot) : i -> {
       if (snapshot.isDrained(i)) {
         return false;
       }
       String id = ring.memberId(i);
       return !tried.contains(id) && availability.isAvailable(id);
-    });
+    };
+    int index = ring.lookup(hash, usable);
     if (index < 0 && !snapshot.drained().isEmpty()) {
       index = ring.lookup(hash, i -> !snapshot.isDrained(i) && !tried.contains(ring.memberId(i)));
     }
@@ -91,6 +99,23 @@ public final class Router {
       return null;
     }
     return new RouteDecision(key, hash, snapshot.broker(index), RouteDecision.SOURCE_RING, snapshot.epoch());
+  }
+
+  private FirstChoice firstChoice(RoutingSnapshot snapshot) {
+    FirstChoice current = firstChoice;
+    if (current.snapshot != snapshot) {
+      current = new FirstChoice(snapshot, availability); // a race only builds an equal one twice
+      firstChoice = current;
+    }
+    return current;
+  }
+
+  /** Usable for a client that has tried nothing yet: not drained in the snapshot, and available. */
+  private record FirstChoice(RoutingSnapshot snapshot, BrokerAvailability availability) implements IntPredicate {
+    @Override
+    public boolean test(int index) {
+      return !snapshot.isDrained(index) && availability.isAvailable(snapshot.ring().memberId(index));
+    }
   }
 
   private RouteDecision fromTable(RoutingSnapshot snapshot, RoutingKey key, long hash, String brokerId,
