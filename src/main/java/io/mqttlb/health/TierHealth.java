@@ -41,7 +41,12 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
   private final AtomicBoolean recomputeScheduled = new AtomicBoolean();
   private final Map<String, Instant> since = new ConcurrentHashMap<>();
   private volatile HealthVotes votes = HealthVotes.NONE;
-  private volatile Set<String> down = Set.of();
+  /**
+   * A private {@code HashSet}, never changed once published: its lookups compare the ids' cached
+   * hashes before calling {@code equals}, where an immutable {@code Set.copyOf} calls {@code equals}
+   * on every slot its probe passes, and broker ids of one length differ only in their last bytes.
+   */
+  private volatile Set<String> down = new HashSet<>();
 
   /**
    * @param observations the map {@link #openMap} opened
@@ -116,7 +121,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     HealthVotes next = HealthVotes.count(observations.copy(), members);
     Set<String> before = down;
     votes = next;
-    down = next.down();
+    down = new HashSet<>(next.down());
     Set<String> changed = new HashSet<>(before);
     changed.addAll(next.down());
     changed.removeIf(id -> before.contains(id) && next.down().contains(id));
