@@ -41,7 +41,8 @@ var MqttlbPage = (function () {
         width: Math.max(320, el.clientWidth || 560),
         height: 240,
         scales: { x: { time: false } },
-        axes: [{ label: xLabel }, { label: yLabel, size: 60 }],
+        axes: [{ label: xLabel, incrs: options && options.wholeX ? [1, 2, 5, 10, 20, 50, 100] : undefined },
+               { label: yLabel, size: 60 }],
         series: [{ label: (options && options.xLegend) || 't (s)' }].concat(names.map(function (name, i) {
           return { label: String(name), stroke: palette[i % palette.length], width: 2,
                    points: { show: (options && options.points) || x.length < 3 } };
