@@ -9,6 +9,7 @@ import io.mqttlb.testing.HeadlessChromium.Rendering;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +49,28 @@ class ReportInChromiumTest {
     assertTrue(rendering.attributesOf("injected2").isEmpty(), "a broker id became markup");
     assertTrue(rendering.attributesOf("injected3").isEmpty(), "a series broker id became markup");
     assertTrue(rendering.dom().contains("No samples."), "the empty publish-to-receive chart says so");
+  }
+
+  @Test
+  void theComparisonDrawsEveryMetricWithoutScriptErrors() throws Exception {
+    Path dir = OUT.resolve("compare");
+    if (Files.exists(dir)) {
+      try (var files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+    CompareReportTest.sampleRuns(Files.createDirectories(dir));
+    for (String run : new String[] {"direct-1", "mqttlb-1"}) {
+      HtmlReport.write(dir.resolve(run).resolve("summary.json"), dir.resolve(run).resolve("index.html"));
+    }
+    CompareReport.write(dir);
+    Path html = dir.resolve("compare.html");
+    assertRendered(HeadlessChromium.dumpDom(html), CompareReport.METRICS.size());
+
+    Path png = OUT.resolve("compare.png");
+    Files.deleteIfExists(png);
+    HeadlessChromium.screenshot(html, png, 1280, 2000);
+    assertTrue(Files.size(png) > 50_000, "a screenshot of a drawn comparison: " + Files.size(png));
   }
 
   static void assertRendered(Rendering rendering, int charts) {
