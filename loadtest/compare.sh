@@ -24,7 +24,8 @@
 # wait for a process to come up is bounded. On exit, Ctrl-C included, it stops exactly the
 # processes it started, by PID: SIGTERM, then SIGKILL after a grace of 10 s.
 # Environment: JAVA_OPTS (nodes, default -Xmx256m), LOADTEST_JAVA_OPTS (the load generator),
-# RUN_TIMEOUT, KEEP=1 (keep the work directory with the logs of brokers, nodes and HAProxy),
+# LOADTEST_ARGS (more loadtest options for every run, e.g. "--duration-scale 0.5"), RUN_TIMEOUT,
+# MODE=table (the tier's routing mode), KEEP=1 (keep the logs of brokers, nodes and HAProxy),
 # SMOKE=1 (start everything, check that each target answers, stop: no simulation is run).
 # Needs mosquitto, mosquitto_pub and mosquitto_sub (Debian: mosquitto mosquitto-clients),
 # haproxy (Debian), java 17, curl and python3 (to find free ports).
@@ -50,6 +51,7 @@ OUT=${3:-target/loadtest/compare-$SIM_NAME-$(date +%Y%m%d-%H%M%S)}
 JAR=target/mqttlb.jar
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 LOADTEST_JAVA_OPTS=${LOADTEST_JAVA_OPTS:-}
+LOADTEST_ARGS=${LOADTEST_ARGS:-}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
 GRACE_TENTHS=100
 TARGET_NAMES=(direct mqttlb haproxy)
@@ -402,9 +404,9 @@ for round in $(seq 1 "$ROUNDS"); do
     report="$OUT/$t-$round"
     t0=$(date +%s.%N)
     # The load generator runs in the background so that the EXIT trap can stop it too.
-    # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS is a list of options
+    # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
     timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
-      --targets "${TARGETS[$t]}" --report "$report" --quiet >"$report.log" 2>&1 &
+      --targets "${TARGETS[$t]}" --report "$report" --quiet $LOADTEST_ARGS >"$report.log" 2>&1 &
     run_pid=$!
     started loadtest "$run_pid"
     rc=0
