@@ -261,17 +261,20 @@ start_tier() {
       >"$WORK/node-$n.log" 2>&1 &
     started tier $!
   done
-  # Up when every node answers /health and sees three members and three healthy brokers.
-  local status members healthy
+  wait_tier_ready 600
+}
+
+wait_tier_ready() { # TENTHS: every node answers and sees three members and three healthy brokers
+  local n status members healthy
   for n in 1 2 3; do
-    for _ in $(seq 1 600); do
+    for _ in $(seq 1 "$1"); do
       status=$(curl -fsS "http://127.0.0.1:${ADMIN_PORTS[$((n - 1))]}/api/v1/status" 2>/dev/null || true)
       members=$(grep -o '"members":\[[^]]*\]' <<<"$status" | grep -o '"[^"]*"' | grep -vc members || true)
       healthy=$(grep -o '"healthy":true' <<<"$status" | wc -l || true)
       [ "$members" -ge 3 ] && [ "$healthy" -eq 3 ] && continue 2
       sleep 0.1
     done
-    fail_start "mqttlb node lb-$n (3 members and 3 healthy brokers within 60 s)" "$WORK/node-$n.log"
+    fail_start "mqttlb node lb-$n (3 members and 3 healthy brokers within $(($1 / 10)) s)" "$WORK/node-$n.log"
   done
 }
 
@@ -393,6 +396,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # Fresh brokers (no sessions, no queued messages of an earlier run) and an empty stick table.
     forget brokers; start_brokers
     forget haproxy; start_haproxy
+    wait_tier_ready 300
     case $t in
       mqttlb) balancer=$(pids_of tier) ;;
       haproxy) balancer=$(pids_of haproxy) ;;
