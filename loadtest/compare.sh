@@ -432,6 +432,8 @@ for round in $(seq 1 "$ROUNDS"); do
       *) verdict="exit $rc (see $report.log)"; failed_runs=$((failed_runs + 1)) ;;
     esac
     say "round $round/$ROUNDS $(printf '%-8s' "$t") $(printf '%6s s' "$secs")  $verdict  $report/index.html"
+    # The engine prints each failed assertion (which, expected, actual): show them under the run.
+    if [ "$rc" = 1 ]; then tail -n 5 "$report.log" | sed "s/^/           /"; fi
   done
 done
 
