@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A local three-node tier on loopback: three Mosquitto brokers (b1..b3 on 127.0.0.1:1981-1983)
+# A local three-node tier on loopback: three Mosquitto brokers (b1..b3 on 127.0.0.1:1981-1983,
+# b2 and b3 bridging the topics fleet/# to b1)
 # and the three nodes of cluster-config/node-{1,2,3}.yaml, clustered through
 # cluster-config/hazelcast.yaml. Runs in the foreground; Ctrl-C (or SIGTERM) stops exactly the
 # processes it started, by PID.
@@ -84,6 +85,18 @@ log_type error
 log_type warning
 log_type information
 EOF
+  if [ "$i" -gt 0 ]; then
+    # b2 and b3 bridge fleet/# both ways to b1, so that one publisher reaches subscribers on all
+    # three brokers (loadtest/persistent-session-retention.yaml); no other topic crosses.
+    cat >>"$WORK/$id.conf" <<EOF
+connection local-tier-$id
+address 127.0.0.1:${BROKER_PORTS[0]}
+topic fleet/# both 1
+try_private true
+cleansession true
+restart_timeout 1
+EOF
+  fi
   "$MOSQUITTO" -c "$WORK/$id.conf" >"$WORK/$id.log" 2>&1 &
   started "broker $id" $! "$WORK/$id.log"
 done
