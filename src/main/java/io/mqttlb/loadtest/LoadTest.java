@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -140,7 +141,13 @@ public final class LoadTest implements RunContext {
       injectionEnd = Math.max(injectionEnd, inject(scenario, start));
     }
     Consumer<String> console = options.getConsole();
-    var sampler = pool.scheduleAtFixedRate(() -> {
+    // Its own thread, so that a pool busy with a connect storm does not delay the samples.
+    ScheduledExecutorService sampling = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "loadtest-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    var sampler = sampling.scheduleAtFixedRate(() -> {
       String line = stats.tick((System.nanoTime() - start) / 1e9);
       if (line != null && console != null) {
         console.accept(line);
@@ -168,6 +175,7 @@ public final class LoadTest implements RunContext {
     }
     long end = System.nanoTime();
     sampler.cancel(false);
+    sampling.shutdown();
     stats.tick((end - start) / 1e9); // the last, partial second, so that the totals hold everything
     VirtualUser.settle(new ArrayList<>(closing), DISCONNECT_WAIT).join();
     return result(startedAt, (end - start) / 1_000_000);
