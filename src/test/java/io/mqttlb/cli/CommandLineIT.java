@@ -180,4 +180,32 @@ class CommandLineIT {
     }
     throw new AssertionError("node not healthy in time: " + process.stderr());
   }
+
+  @Test
+  void loadtestFromTheJarPrintsProgressWritesTheReportAndExits1OnAViolatedAssertion() throws Exception {
+    try (MosquittoBroker broker = MosquittoBroker.start("b1")) {
+      Path sim = dir.resolve("slow-trickle.yaml");
+      Files.writeString(sim, """
+          scenarios:
+            - name: trickle
+              protocol: 3
+              steps:
+                - connect: { cleanSession: true }
+                - pause: 1s
+              injection:
+                - constantUsersPerSec: { rate: 4, during: 6s }
+          assertions:
+            - { metric: connects.total, gte: 1000 }
+          """);
+      Path report = dir.resolve("report");
+      try (JarProcess process = JarProcess.start("loadtest", sim.toString(), "--targets", "127.0.0.1:" + broker.port(),
+          "--brokers", "b1=127.0.0.1:" + broker.port(), "--report", report.toString())) {
+        assertEquals(1, process.waitFor(60), process.stdout() + process.stderr());
+        assertTrue(Pattern.compile("\\[   5s\\] users \\d+ active \\| connects [0-9.]+/s \\| msgs [0-9.]+/s \\| connack p99 [0-9.]+ ms"
+            + " \\| p2r p99 - ms \\| errors 0 \\| sticky 100\\.0%").matcher(process.stdout()).find(), process.stdout());
+        assertTrue(process.stdout().contains("FAILED connects.total gte 1000 (actual 24)"), process.stdout());
+        assertTrue(Files.exists(report.resolve("summary.json")) && Files.exists(report.resolve("index.html")));
+      }
+    }
+  }
 }

@@ -1,0 +1,403 @@
+package io.mqttlb.loadtest;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import io.mqttlb.loadtest.report.HtmlReport;
+import io.reactivex.schedulers.Schedulers;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs a {@link Simulation}: injects each scenario's users on schedule (scenarios in parallel, a
+ * scenario's profiles one after another), samples the statistics every second (a console line every
+ * fifth), and ends by itself when every user has finished after the injection, or when the drain
+ * timeout after the injection has passed (users still running are ended and counted as
+ * {@code unfinished}). Users are spread round-robin over the targets by their number.
+ *
+ * <pre>
+ *   LoadTestResult result = LoadTest.run(simulation, new LoadTestOptions().setConsole(System.out::println));
+ *   result.writeSummary(dir.resolve("summary.json"));
+ * </pre>
+ */
+public final class LoadTest implements RunContext {
+  private static final Duration DISCONNECT_WAIT = Duration.ofSeconds(5);
+  private static final long TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  private final Simulation simulation;
+  private final LoadTestOptions options;
+  private final List<Target> targets;
+  private final RunStats stats = new RunStats();
+  private final ConnectGate gate;
+  private final ScheduledThreadPoolExecutor pool;
+  private final MqttClientExecutorConfig clientExecutors;
+  private final Set<CompletableFuture<?>> closing = ConcurrentHashMap.newKeySet();
+  private final Set<VirtualUser> running = ConcurrentHashMap.newKeySet();
+  private final AtomicLong openStartsPending = new AtomicLong();
+  private final AtomicInteger engineErrors = new AtomicInteger();
+  private final long originNanos = System.nanoTime();
+  private final long originEpochMicros = Instant.now().toEpochMilli() * 1000;
+  private volatile boolean stopping;
+
+  private LoadTest(Simulation simulation, LoadTestOptions options) {
+    this.simulation = simulation;
+    this.options = options;
+    List<String> texts = simulation.targets();
+    this.targets = options.getTargets() != null ? options.getTargets() : texts.stream().map(Target::parse).toList();
+    if (targets.isEmpty()) {
+      throw new IllegalArgumentException("no targets: give --targets or list targets in the simulation");
+    }
+    if (simulation.scenarios().isEmpty()) {
+      throw new IllegalArgumentException("simulation " + simulation.name() + " has no scenarios");
+    }
+    this.gate = new ConnectGate(options.getMaxConnectsInFlight());
+    ThreadFactory threads = new ThreadFactory() {
+      private final AtomicInteger count = new AtomicInteger();
+
+      @Override
+      public Thread newThread(Runnable r) {
+        Thread t = new Thread(r, "loadtest-" + count.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+      }
+    };
+    this.pool = new ScheduledThreadPoolExecutor(Math.max(2, Runtime.getRuntime().availableProcessors()), threads);
+    this.pool.setRemoveOnCancelPolicy(true);
+    // One configuration object for all clients: they share HiveMQ's Netty event loops and our pool.
+    this.clientExecutors = MqttClientExecutorConfig.builder().applicationScheduler(Schedulers.from(pool)).build();
+  }
+
+  /**
+   * Runs the simulation to its end (see the class comment) and checks its assertions.
+   *
+   * @throws IllegalArgumentException when there are no targets or no scenarios
+   * @throws IllegalStateException when a broker of {@link LoadTestOptions#setBrokers} cannot take its marker
+   */
+  public static LoadTestResult run(Simulation simulation, LoadTestOptions options) throws InterruptedException {
+    LoadTest run = new LoadTest(simulation, options);
+    try {
+      if (simulation.markerTopic() != null && !options.getBrokers().isEmpty()) {
+        publishMarkers(options.getBrokers(), simulation.markerTopic(), options.getConnectTimeout());
+      }
+      return run.execute();
+    } finally {
+      run.pool.shutdownNow();
+    }
+  }
+
+  /** Writes {@code summary.json} and {@code index.html} into {@code dir}. */
+  public static void writeReport(LoadTestResult result, Path dir) throws IOException {
+    Path summary = dir.resolve("summary.json");
+    result.writeSummary(summary);
+    HtmlReport.write(summary, dir.resolve("index.html"));
+  }
+
+  /** Publishes each broker's retained marker (its id) on {@code topic}, connecting to each directly. */
+  public static void publishMarkers(Map<String, Target> brokers, String topic, Duration timeout) {
+    brokers.forEach((id, address) -> {
+      Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("mqttlb-marker-" + id)
+          .serverHost(address.host()).serverPort(address.port()).buildAsync();
+      try {
+        client.connect()
+            .thenCompose(ack -> client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(true)
+                .payload(id.getBytes(StandardCharsets.UTF_8)).send())
+            .thenCompose(sent -> client.disconnect())
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        client.disconnect();
+        throw new IllegalStateException("cannot publish the marker of broker " + id + " at " + address + ": "
+            + (e.getCause() != null ? e.getCause() : e), e);
+      } 
+    });
+  }
+
+  private LoadTestResult execute() throws InterruptedException {
+    Instant startedAt = Instant.now();
+    long start = System.nanoTime();
+    long injectionEnd = start;
+    for (Scenario scenario : simulation.scenarios()) {
+      injectionEnd = Math.max(injectionEnd, inject(scenario, start));
+    }
+    Consumer<String> console = options.getConsole();
+    // Its own thread, so that a pool busy with a connect storm does not delay the samples.
+    ScheduledExecutorService sampling = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "loadtest-sampler");
+      t.setDaemon(true);
+      return t;
+    });
+    var sampler = sampling.scheduleAtFixedRate(() -> {
+      String line = stats.tick((System.nanoTime() - start) / 1e9);
+      if (line != null && console != null) {
+        console.accept(line);
+      }
+    }, TICK_NANOS, TICK_NANOS, TimeUnit.NANOSECONDS);
+    long drainDeadline = injectionEnd + options.getDrainTimeout().toNanos();
+    while (true) {
+      long now = System.nanoTime();
+      boolean injected = now >= injectionEnd && openStartsPending.get() == 0;
+      if (injected && running.isEmpty()) {
+        break;
+      }
+      if (now >= drainDeadline) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    stopping = true;
+    for (VirtualUser user : List.copyOf(running)) {
+      user.abort();
+    }
+    long abortDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!running.isEmpty() && System.nanoTime() < abortDeadline) {
+      Thread.sleep(20);
+    }
+    long end = System.nanoTime();
+    sampler.cancel(false);
+    sampling.shutdown();
+    stats.tick((end - start) / 1e9); // the last, partial second, so that the totals hold everything
+    VirtualUser.settle(new ArrayList<>(closing), DISCONNECT_WAIT).join();
+    return result(startedAt, (end - start) / 1_000_000);
+  }
+
+  /** Schedules a scenario's users; returns when its injection ends (nanoTime). */
+  private long inject(Scenario scenario, long start) {
+    List<Step> steps = VirtualUser.flatten(scenario.steps());
+    AtomicInteger numbers = new AtomicInteger();
+    long base = start;
+    for (Injection profile : scenario.injection()) {
+      if (profile instanceof Injection.ConstantConcurrent closed) {
+        long from = base;
+        long until = from + scaled(closed.during().toNanos());
+        openStartsPending.incrementAndGet();
+        pool.schedule(() -> {
+          for (int i = 0; i < closed.users(); i++) {
+            startClosed(scenario, steps, numbers, until);
+          }
+          openStartsPending.decrementAndGet();
+        }, Math.max(0, from - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } else {
+        for (long offset : profile.startOffsetsMillis()) {
+          long at = base + scaled(TimeUnit.MILLISECONDS.toNanos(offset));
+          openStartsPending.incrementAndGet();
+          pool.schedule(() -> {
+            if (!stopping) {
+              startUser(scenario, steps, numbers.getAndIncrement(), () -> { });
+            }
+            openStartsPending.decrementAndGet();
+          }, Math.max(0, at - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+      }
+      base += scaled(profile.duration().toNanos());
+    }
+    return base;
+  }
+
+  /** Closed model: a user whose finish starts the next one, as long as the profile lasts. */
+  private void startClosed(Scenario scenario, List<Step> steps, AtomicInteger numbers, long until) {
+    if (stopping || System.nanoTime() >= until) {
+      return;
+    }
+    startUser(scenario, steps, numbers.getAndIncrement(), () -> pool.execute(() -> startClosed(scenario, steps, numbers, until)));
+  }
+
+  private void startUser(Scenario scenario, List<Step> steps, int number, Runnable then) {
+    VirtualUser[] self = new VirtualUser[1];
+    self[0] = new VirtualUser(this, scenario, steps, number, () -> {
+      running.remove(self[0]);
+      then.run();
+    });
+    running.add(self[0]);
+    self[0].start();
+  }
+
+  private LoadTestResult result(Instant startedAt, long durationMillis) {
+    double seconds = Math.max(durationMillis, 1) / 1000.0;
+    Histogram connack = stats.connackTotal();
+    Histogram p2r = stats.publishToReceiveTotal();
+    long connects = stats.connects.sum();
+    long sent = stats.messagesSent.sum();
+    long received = stats.messagesReceived.sum();
+    long failures = stats.failures.sum();
+    long operations = stats.operations();
+    long reconnects = stats.reconnects.sum();
+    long same = stats.sameBroker.sum();
+    double failuresPercent = operations == 0 ? 0 : RunStats.round(100.0 * failures / operations);
+    double stickiness = RunStats.round(stats.stickinessPercent());
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    latencyMetrics(metrics, "connack.", connack);
+    latencyMetrics(metrics, "publish-to-receive.", p2r);
+    metrics.put("connects.total", (double) connects);
+    metrics.put("connects.perSec", RunStats.round(connects / seconds));
+    metrics.put("messages.sent", (double) sent);
+    metrics.put("messages.received", (double) received);
+    metrics.put("messages.perSec", RunStats.round(received / seconds));
+    metrics.put("failures.total", (double) failures);
+    metrics.put("failures.percent", failuresPercent);
+    metrics.put("delivery.lost", (double) stats.deliveryLost.sum());
+    metrics.put("stickiness.percent", stickiness);
+    metrics.put("stickiness.moved", (double) (reconnects - same));
+
+    List<AssertionResult> checked = new ArrayList<>();
+    for (Assertion assertion : simulation.assertions()) {
+      double actual = metrics.get(assertion.metric());
+      checked.add(new AssertionResult(assertion, actual, assertion.holds(actual)));
+    }
+    boolean ok = checked.stream().allMatch(AssertionResult::ok);
+
+    JsonObject summary = new JsonObject()
+        .put("simulation", simulation.name())
+        .put("description", simulation.description())
+        .put("startedAt", startedAt.toString())
+        .put("durationMillis", durationMillis)
+        .put("targets", new JsonArray(targets.stream().map(Target::toString).toList()))
+        .put("ok", ok)
+        .put("totals", new JsonObject()
+            .put("users", stats.usersStarted.sum())
+            .put("connects", connects)
+            .put("connectsPerSec", metrics.get("connects.perSec"))
+            .put("messagesSent", sent)
+            .put("messagesReceived", received)
+            .put("messagesPerSec", metrics.get("messages.perSec"))
+            .put("failures", failures)
+            .put("failuresPercent", failuresPercent)
+            .put("deliveryLost", stats.deliveryLost.sum()))
+        .put("latency", new JsonObject()
+            .put("connack", latencyJson(connack))
+            .put("publishToReceive", latencyJson(p2r)))
+        .put("failuresByCause", new JsonObject(new LinkedHashMap<>(stats.failuresByCause())))
+        .put("stickiness", new JsonObject()
+            .put("reconnects", reconnects)
+            .put("sameBroker", same)
+            .put("moved", reconnects - same)
+            .put("percent", stickiness))
+        .put("brokers", new JsonObject(new LinkedHashMap<>(stats.usersPerBroker())));
+    JsonArray assertions = new JsonArray();
+    for (AssertionResult r : checked) {
+      assertions.add(new JsonObject()
+          .put("metric", r.assertion().metric())
+          .put("op", r.assertion().op().key)
+          .put("expected", r.expectedText())
+          .put("actual", r.actualText())
+          .put("ok", r.ok()));
+    }
+    summary.put("assertions", assertions);
+    summary.put("series", new JsonArray(stats.series()));
+    return new LoadTestResult(summary, metrics, checked);
+  }
+
+  private static void latencyMetrics(Map<String, Double> metrics, String prefix, Histogram h) {
+    boolean empty = h.getTotalCount() == 0;
+    metrics.put(prefix + "min", empty ? Double.NaN : RunStats.round(h.getMinValue() / 1000.0));
+    metrics.put(prefix + "p50", empty ? Double.NaN : RunStats.percentile(h, 50));
+    metrics.put(prefix + "p95", empty ? Double.NaN : RunStats.percentile(h, 95));
+    metrics.put(prefix + "p99", empty ? Double.NaN : RunStats.percentile(h, 99));
+    metrics.put(prefix + "max", empty ? Double.NaN : RunStats.round(h.getMaxValue() / 1000.0));
+    metrics.put(prefix + "mean", empty ? Double.NaN : RunStats.round(h.getMean() / 1000.0));
+  }
+
+  private static JsonObject latencyJson(Histogram h) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    latencyMetrics(values, "", h);
+    JsonObject json = new JsonObject().put("count", h.getTotalCount());
+    values.forEach((k, v) -> json.put(k, v.isNaN() ? null : v));
+    return json;
+  }
+
+  // RunContext
+
+  @Override
+  public List<Target> targets() {
+    return targets;
+  }
+
+  @Override
+  public String markerTopic() {
+    return simulation.markerTopic();
+  }
+
+  @Override
+  public Duration markerWait() {
+    return options.getMarkerWait();
+  }
+
+  @Override
+  public Duration connectTimeout() {
+    return options.getConnectTimeout();
+  }
+
+  @Override
+  public RunStats stats() {
+    return stats;
+  }
+
+  @Override
+  public ConnectGate gate() {
+    return gate;
+  }
+
+  @Override
+  public ScheduledExecutorService pool() {
+    return pool;
+  }
+
+  @Override
+  public MqttClientExecutorConfig clientExecutors() {
+    return clientExecutors;
+  }
+
+  @Override
+  public long nowMicros() {
+    return originEpochMicros + (System.nanoTime() - originNanos) / 1000;
+  }
+
+  @Override
+  public long scaled(long nanos) {
+    return Math.round(nanos * options.getDurationScale());
+  }
+
+  @Override
+  public void scheduleNanos(long nanos, Runnable task) {
+    try {
+      pool.schedule(task, nanos, TimeUnit.NANOSECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException ended) {
+      // the run is over
+    }
+  }
+
+  @Override
+  public void track(CompletableFuture<?> future) {
+    closing.add(future);
+    future.whenComplete((v, e) -> closing.remove(future));
+  }
+
+  @Override
+  public void engineError(String clientId, Throwable error) {
+    if (engineErrors.incrementAndGet() <= 3) {
+      System.err.println("loadtest: internal error in user " + clientId + ": " + error);
+      error.printStackTrace();
+    }
+  }
+}

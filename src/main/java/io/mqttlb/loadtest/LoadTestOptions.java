@@ -1,0 +1,121 @@
+package io.mqttlb.loadtest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** How to run a simulation. Defaults are the named constants; setters validate and name the field. */
+public final class LoadTestOptions {
+  public static final double DEFAULT_DURATION_SCALE = 1.0;
+  /** How long users may still run after the last injection profile has ended. */
+  public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_CONNECTS_IN_FLIGHT = 500;
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_MARKER_WAIT = Duration.ofSeconds(5);
+  public static final Duration CONSOLE_INTERVAL = Duration.ofSeconds(5);
+
+  private List<Target> targets;
+  private Map<String, Target> brokers = Map.of();
+  private double durationScale = DEFAULT_DURATION_SCALE;
+  private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+  private int maxConnectsInFlight = DEFAULT_MAX_CONNECTS_IN_FLIGHT;
+  private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private Duration markerWait = DEFAULT_MARKER_WAIT;
+  private Consumer<String> console;
+
+  /** null: the simulation's own targets. */
+  public LoadTestOptions setTargets(List<Target> targets) {
+    if (targets != null && targets.isEmpty()) {
+      throw new IllegalArgumentException("targets must not be empty");
+    }
+    this.targets = targets == null ? null : List.copyOf(targets);
+    return this;
+  }
+
+  /** The brokers behind the targets (id → address): the run publishes their retained markers first. */
+  public LoadTestOptions setBrokers(Map<String, Target> brokers) {
+    this.brokers = new LinkedHashMap<>(brokers);
+    return this;
+  }
+
+  /** Multiplies every duration of the simulation (injection, pauses, expect windows). */
+  public LoadTestOptions setDurationScale(double scale) {
+    if (!(scale > 0) || Double.isInfinite(scale)) {
+      throw new IllegalArgumentException("durationScale (" + scale + ") must be a positive number");
+    }
+    this.durationScale = scale;
+    return this;
+  }
+
+  public LoadTestOptions setDrainTimeout(Duration drainTimeout) {
+    if (drainTimeout.isNegative()) {
+      throw new IllegalArgumentException("drainTimeout (" + drainTimeout + ") must not be negative");
+    }
+    this.drainTimeout = drainTimeout;
+    return this;
+  }
+
+  public LoadTestOptions setMaxConnectsInFlight(int max) {
+    if (max < 1) {
+      throw new IllegalArgumentException("maxConnectsInFlight (" + max + ") must be at least 1");
+    }
+    this.maxConnectsInFlight = max;
+    return this;
+  }
+
+  public LoadTestOptions setConnectTimeout(Duration connectTimeout) {
+    if (connectTimeout.isNegative() || connectTimeout.isZero()) {
+      throw new IllegalArgumentException("connectTimeout (" + connectTimeout + ") must be positive");
+    }
+    this.connectTimeout = connectTimeout;
+    return this;
+  }
+
+  public LoadTestOptions setMarkerWait(Duration markerWait) {
+    if (markerWait.isNegative()) {
+      throw new IllegalArgumentException("markerWait (" + markerWait + ") must not be negative");
+    }
+    this.markerWait = markerWait;
+    return this;
+  }
+
+  /** Receives the progress line every 5 seconds (e.g. {@code System.out::println}); null for none. */
+  public LoadTestOptions setConsole(Consumer<String> console) {
+    this.console = console;
+    return this;
+  }
+
+  public List<Target> getTargets() {
+    return targets;
+  }
+
+  public Map<String, Target> getBrokers() {
+    return brokers;
+  }
+
+  public double getDurationScale() {
+    return durationScale;
+  }
+
+  public Duration getDrainTimeout() {
+    return drainTimeout;
+  }
+
+  public int getMaxConnectsInFlight() {
+    return maxConnectsInFlight;
+  }
+
+  public Duration getConnectTimeout() {
+    return connectTimeout;
+  }
+
+  public Duration getMarkerWait() {
+    return markerWait;
+  }
+
+  public Consumer<String> getConsole() {
+    return console;
+  }
+}

@@ -1,0 +1,55 @@
+package io.mqttlb.loadtest;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of a run: the summary in the schema of summary.json, the metric values assertions
+ * can name, and the assertions' results. Immutable after the run.
+ */
+public final class LoadTestResult {
+  private final JsonObject summary;
+  private final Map<String, Double> metrics;
+  private final List<AssertionResult> assertions;
+
+  LoadTestResult(JsonObject summary, Map<String, Double> metrics, List<AssertionResult> assertions) {
+    this.summary = summary;
+    this.metrics = Map.copyOf(metrics);
+    this.assertions = List.copyOf(assertions);
+  }
+
+  /** summary.json's content (a copy). */
+  public JsonObject summary() {
+    return summary.copy();
+  }
+
+  /** Each assertable metric (see {@link Assertion#metrics()}); NaN when it had no data. */
+  public double metric(String name) {
+    Double value = metrics.get(name);
+    if (value == null) {
+      throw new IllegalArgumentException("unknown metric " + name);
+    }
+    return value;
+  }
+
+  public List<AssertionResult> assertions() {
+    return assertions;
+  }
+
+  /** Whether every assertion holds (true without assertions). */
+  public boolean ok() {
+    return assertions.stream().allMatch(AssertionResult::ok);
+  }
+
+  public void writeSummary(Path file) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent != null) {
+      Files.createDirectories(parent);
+    }
+    Files.writeString(file, summary.encodePrettily() + "\n");
+  }
+}

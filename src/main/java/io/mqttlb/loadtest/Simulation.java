@@ -1,0 +1,138 @@
+package io.mqttlb.loadtest;
+
+import io.mqttlb.config.ConfigException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What a load test runs: scenarios (all start together), the targets users are spread over
+ * round-robin, the retained marker topic that tells which broker a client reached (null: no
+ * stickiness measurement) and the assertions checked at the end. Immutable.
+ *
+ * <pre>
+ *   Simulation.simulation("reconnect-storm")
+ *       .targets("127.0.0.1:1883", "127.0.0.1:1884")
+ *       .scenarios(devices)
+ *       .assertions(Assertion.metric("stickiness.percent").gte(99.9))
+ * </pre>
+ */
+public final class Simulation {
+  public static final String DEFAULT_MARKER_TOPIC = "mqttlb/broker";
+
+  private final String name;
+  private final String description;
+  private final List<String> targets;
+  private final String markerTopic;
+  private final List<Scenario> scenarios;
+  private final List<Assertion> assertions;
+
+  private Simulation(String name, String description, List<String> targets, String markerTopic,
+      List<Scenario> scenarios, List<Assertion> assertions) {
+    this.name = name;
+    this.description = description;
+    this.targets = List.copyOf(targets);
+    this.markerTopic = markerTopic;
+    this.scenarios = List.copyOf(scenarios);
+    this.assertions = List.copyOf(assertions);
+  }
+
+  public static Simulation simulation(String name) {
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("simulation name must not be empty");
+    }
+    return new Simulation(name, "", List.of(), DEFAULT_MARKER_TOPIC, List.of(), List.of());
+  }
+
+  /**
+   * Reads the YAML format of {@code loadtest/*.yaml} (see loadtest/README.md).
+   *
+   * @throws ConfigException naming the file, the key (e.g. {@code scenarios[0].steps[2].publish.qos}) and the problem
+   */
+  public static Simulation fromYaml(Path file) throws ConfigException {
+    return SimulationYaml.read(file);
+  }
+
+  /**
+   * Instantiates a {@link SimulationDefinition} by its fully qualified class name.
+   *
+   * @throws IllegalArgumentException when the class is missing, is no definition or cannot be built
+   */
+  public static Simulation fromClass(String className) {
+    try {
+      Class<?> type = Class.forName(className);
+      if (!SimulationDefinition.class.isAssignableFrom(type)) {
+        throw new IllegalArgumentException(className + " does not implement " + SimulationDefinition.class.getName());
+      }
+      return ((SimulationDefinition) type.getDeclaredConstructor().newInstance()).define();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalArgumentException("cannot load simulation class " + className + ": " + e, e);
+    }
+  }
+
+  public Simulation description(String text) {
+    return new Simulation(name, Objects.requireNonNullElse(text, ""), targets, markerTopic, scenarios, assertions);
+  }
+
+  /** {@code host:port} each. */
+  public Simulation targets(String... hostPorts) {
+    return targets(List.of(hostPorts));
+  }
+
+  public Simulation targets(List<String> hostPorts) {
+    for (String target : hostPorts) {
+      Target.parse(target);
+    }
+    return new Simulation(name, description, hostPorts, markerTopic, scenarios, assertions);
+  }
+
+  /** null: the run does not measure stickiness nor the spread over brokers. */
+  public Simulation markerTopic(String topic) {
+    if (topic != null && topic.isEmpty()) {
+      throw new IllegalArgumentException("markerTopic must not be empty (write null for no marker)");
+    }
+    return new Simulation(name, description, targets, topic, scenarios, assertions);
+  }
+
+  public Simulation scenarios(Scenario... more) {
+    List<Scenario> all = new ArrayList<>(scenarios);
+    all.addAll(List.of(more));
+    return new Simulation(name, description, targets, markerTopic, all, assertions);
+  }
+
+  public Simulation assertions(Assertion... more) {
+    List<Assertion> all = new ArrayList<>(assertions);
+    all.addAll(List.of(more));
+    return new Simulation(name, description, targets, markerTopic, scenarios, all);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public String description() {
+    return description;
+  }
+
+  public List<String> targets() {
+    return targets;
+  }
+
+  public String markerTopic() {
+    return markerTopic;
+  }
+
+  public List<Scenario> scenarios() {
+    return scenarios;
+  }
+
+  public List<Assertion> assertions() {
+    return assertions;
+  }
+
+  @Override
+  public String toString() {
+    return "Simulation[" + name + ", targets " + targets + ", " + scenarios + ", " + assertions + "]";
+  }
+}

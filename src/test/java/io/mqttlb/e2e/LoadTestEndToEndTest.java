@@ -1,0 +1,139 @@
+package io.mqttlb.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.loadtest.Assertion;
+import io.mqttlb.loadtest.Injection;
+import io.mqttlb.loadtest.LoadTest;
+import io.mqttlb.loadtest.LoadTestOptions;
+import io.mqttlb.loadtest.LoadTestResult;
+import io.mqttlb.loadtest.Scenario;
+import io.mqttlb.loadtest.Simulation;
+import io.mqttlb.loadtest.Step;
+import io.mqttlb.loadtest.Target;
+import io.mqttlb.node.BalancerNode;
+import io.mqttlb.testing.MosquittoBroker;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The load-test engine against real Mosquitto brokers: through two standalone nodes in hash mode
+ * (which route alike), every reconnect through the other node reaches the same broker; straight at
+ * the brokers, reconnecting through the next one moves every client. The same simulation measures
+ * both, so stickiness is measured, not assumed.
+ */
+class LoadTestEndToEndTest {
+  private static final int USERS_PER_PROTOCOL = 25;
+  private static final int MESSAGES = 5;
+
+  private static LocalTier tier;
+  private static BalancerNode second;
+
+  @BeforeAll
+  static void startTier() throws Exception {
+    tier = LocalTier.start(3);
+    second = BalancerNode.start(tier.node.config().withNodeId("lb-test-2")).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopTier() throws Exception {
+    try {
+      if (second != null) {
+        second.stop().await(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      if (tier != null) {
+        tier.close();
+      }
+    }
+  }
+
+  /** Persistent 3.1.1 and 5 clients: publish to themselves, expect it, drop, come back through the next target, again. */
+  private static Simulation simulation() {
+    return Simulation.simulation("e2e-reconnect")
+        .markerTopic(MosquittoBroker.MARKER_TOPIC)
+        .scenarios(devices("v5-", 5), devices("v3-", 3))
+        .assertions(
+            Assertion.metric("delivery.lost").eq(0),
+            Assertion.metric("failures.total").eq(0));
+  }
+
+  private static Scenario devices(String prefix, int protocol) {
+    return Scenario.scenario("mqtt" + protocol).protocol(protocol).clientIdPrefix(prefix)
+        .connect(false, Duration.ofHours(1), Duration.ofSeconds(30))
+        .subscribe("lt/${clientId}", 1)
+        .publish("lt/${clientId}", 1, 32, MESSAGES, 0)
+        .expect("lt/${clientId}", MESSAGES, Duration.ofSeconds(5))
+        .disconnect()
+        .reconnect(Step.Through.NEXT, false)
+        .subscribe("lt/${clientId}", 1)
+        .publish("lt/${clientId}", 1, 32, MESSAGES, 0)
+        .expect("lt/${clientId}", MESSAGES, Duration.ofSeconds(5))
+        .inject(Injection.rampUsers(USERS_PER_PROTOCOL).during(Duration.ofMillis(500)));
+  }
+
+  @Test
+  void throughTheTierEveryReconnectReachesTheSameBroker() throws Exception {
+    List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
+    List<String> lines = new ArrayList<>();
+    LoadTestResult result = LoadTest.run(simulation(), new LoadTestOptions().setTargets(nodes).setConsole(lines::add));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    assertTrue(result.ok(), summary.encodePrettily());
+    JsonObject totals = summary.getJsonObject("totals");
+    assertEquals(users, totals.getLong("users"));
+    assertEquals(2L * users, totals.getLong("connects"));
+    assertEquals(2L * users * MESSAGES, totals.getLong("messagesSent"));
+    assertEquals(2L * users * MESSAGES, totals.getLong("messagesReceived"));
+    assertEquals(0L, totals.getLong("deliveryLost"));
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertEquals(users, stickiness.getLong("reconnects"));
+    assertEquals(users, stickiness.getLong("sameBroker"));
+    assertEquals(100.0, stickiness.getDouble("percent"));
+    assertEquals(100.0, result.metric("stickiness.percent"));
+    // every user counted once, at the broker the ring gives its client id
+    JsonObject brokers = summary.getJsonObject("brokers");
+    assertEquals(users, brokers.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
+    for (int i = 0; i < USERS_PER_PROTOCOL; i++) {
+      assertTrue(brokers.containsKey(tier.ringOwner("v5-" + String.format("%06d", i))));
+    }
+    assertEquals(2L * users, summary.getJsonObject("latency").getJsonObject("connack").getLong("count"));
+    assertTrue(summary.getJsonObject("latency").getJsonObject("publishToReceive").getDouble("p99") > 0);
+    System.out.println("through the tier: " + totals.encode() + " " + stickiness.encode() + " " + brokers.encode()
+        + " connack " + summary.getJsonObject("latency").getJsonObject("connack").encode());
+  }
+
+  @Test
+  void straightAtTheBrokersReconnectingThroughTheNextOneMovesEveryClient() throws Exception {
+    List<Target> brokers = tier.brokers.stream().map(b -> new Target("127.0.0.1", b.port())).toList();
+    Simulation expectingStickiness = simulation().assertions(Assertion.metric("stickiness.percent").gte(99.9));
+    LoadTestResult result = LoadTest.run(expectingStickiness, new LoadTestOptions().setTargets(brokers));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertEquals(users, stickiness.getLong("reconnects"), summary.encodePrettily());
+    assertEquals(users, stickiness.getLong("moved"));
+    assertEquals(0.0, stickiness.getDouble("percent"));
+    assertEquals(0L, summary.getJsonObject("totals").getLong("deliveryLost"));
+    assertFalse(result.ok(), "the stickiness assertion must fail");
+    assertFalse(summary.getBoolean("ok"));
+    JsonObject failed = summary.getJsonArray("assertions").getJsonObject(2);
+    assertEquals("stickiness.percent", failed.getString("metric"));
+    assertEquals("0", failed.getString("actual"));
+    assertFalse(failed.getBoolean("ok"));
+    // spread round-robin by user number, then one broker on: every broker holds some users at the end
+    JsonObject perBroker = summary.getJsonObject("brokers");
+    assertEquals(3, perBroker.size(), perBroker.encode());
+    System.out.println("straight at the brokers: " + stickiness.encode() + " " + perBroker.encode());
+  }
+}

@@ -1,0 +1,198 @@
+package io.mqttlb.loadtest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.config.ConfigException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The YAML format builds exactly what the Java DSL builds, and every mistake names its key. */
+class SimulationYamlTest {
+  @TempDir
+  Path dir;
+
+  private static final String EVERY_KIND = """
+      simulation: reconnect-storm
+      description: "persistent clients drop and come back through another node"
+      targets: [127.0.0.1:1883, 127.0.0.1:1884]
+      markerTopic: test/marker
+      scenarios:
+        - name: devices
+          clientIdPrefix: dev-
+          protocol: 5
+          steps:
+            - connect: { cleanSession: false, sessionExpiry: 1h, keepAlive: 30s }
+            - subscribe: { topic: "devices/${clientId}/cmd", qos: 1 }
+            - publish: { topic: "devices/${clientId}/up", qos: 2, payloadBytes: 100, count: 10, rate: 5/s }
+            - pause: 2s
+            - pause: { min: 1s, max: 3s }
+            - expect: { topic: "devices/${clientId}/cmd", count: 1, within: 5s }
+            - disconnect: {}
+            - disconnect
+            - reconnect: { through: next, cleanSession: false }
+            - reconnect: { through: same }
+            - repeat: { times: 3, steps: [ { publish: { topic: t, count: 2, rate: 120/m } }, { pause: 500ms } ] }
+          injection:
+            - atOnceUsers: 100
+            - rampUsers: { users: 500, during: 10s }
+            - constantUsersPerSec: { rate: 50, during: 20s }
+            - stairs: { start: 10, step: 10, levels: 5, levelDuration: 5s }
+            - constantConcurrentUsers: { users: 200, during: 30s }
+        - name: legacy
+          protocol: 3
+          steps:
+            - connect: {}
+          injection:
+            - atOnceUsers: 1
+      assertions:
+        - { metric: connack.p99, lt: 50ms }
+        - { metric: failures.percent, lte: 1 }
+        - { metric: stickiness.percent, gte: 99.9 }
+        - { metric: delivery.lost, eq: 0 }
+        - { metric: publish-to-receive.p95, lt: 0.5s }
+        - { metric: connects.perSec, gt: 100 }
+      """;
+
+  @Test
+  void everyStepInjectionAndAssertionKindMapsOntoTheDsl() throws Exception {
+    Simulation yaml = Simulation.fromYaml(write("storm.yaml", EVERY_KIND));
+
+    Scenario devices = Scenario.scenario("devices").clientIdPrefix("dev-").protocol(5)
+        .connect(false, Duration.ofHours(1), Duration.ofSeconds(30))
+        .subscribe("devices/${clientId}/cmd", 1)
+        .publish("devices/${clientId}/up", 2, 100, 10, 5)
+        .pause(Duration.ofSeconds(2))
+        .pause(Duration.ofSeconds(1), Duration.ofSeconds(3))
+        .expect("devices/${clientId}/cmd", 1, Duration.ofSeconds(5))
+        .disconnect()
+        .disconnect()
+        .reconnect(Step.Through.NEXT, false)
+        .reconnect(Step.Through.SAME, false)
+        .repeat(3, s -> s.publish("t", 0, 64, 2, 2).pause(Duration.ofMillis(500)))
+        .inject(Injection.atOnceUsers(100),
+            Injection.rampUsers(500).during(Duration.ofSeconds(10)),
+            Injection.constantUsersPerSec(50).during(Duration.ofSeconds(20)),
+            Injection.stairs(10, 10, 5, Duration.ofSeconds(5)),
+            Injection.constantConcurrentUsers(200).during(Duration.ofSeconds(30)));
+
+    assertEquals("reconnect-storm", yaml.name());
+    assertEquals("persistent clients drop and come back through another node", yaml.description());
+    assertEquals(List.of("127.0.0.1:1883", "127.0.0.1:1884"), yaml.targets());
+    assertEquals("test/marker", yaml.markerTopic());
+    assertEquals(2, yaml.scenarios().size());
+    Scenario parsed = yaml.scenarios().get(0);
+    assertEquals(devices.name(), parsed.name());
+    assertEquals(devices.clientIdPrefix(), parsed.clientIdPrefix());
+    assertEquals(devices.protocol(), parsed.protocol());
+    assertEquals(devices.steps(), parsed.steps());
+    assertEquals(devices.injection(), parsed.injection());
+    assertEquals("dev-000042", parsed.clientId(42));
+
+    Scenario legacy = yaml.scenarios().get(1);
+    assertEquals(3, legacy.protocol());
+    assertEquals(Scenario.DEFAULT_CLIENT_ID_PREFIX, legacy.clientIdPrefix());
+    assertEquals(List.of(new Step.Connect(true, Duration.ZERO, Step.Connect.DEFAULT_KEEP_ALIVE)), legacy.steps());
+
+    assertEquals(List.of(
+        Assertion.metric("connack.p99").lt(Duration.ofMillis(50)),
+        Assertion.metric("failures.percent").lte(1),
+        Assertion.metric("stickiness.percent").gte(99.9),
+        Assertion.metric("delivery.lost").eq(0),
+        Assertion.metric("publish-to-receive.p95").lt(500),
+        Assertion.metric("connects.perSec").gt(100)), yaml.assertions());
+  }
+
+  @Test
+  void nameDefaultsToTheFileNameAndANullMarkerTurnsStickinessOff() throws Exception {
+    Simulation yaml = Simulation.fromYaml(write("quiet-fleet.yaml", """
+        markerTopic: null
+        scenarios:
+          - name: s
+            steps: [ { connect: {} } ]
+            injection: [ { atOnceUsers: 1 } ]
+        """));
+    assertEquals("quiet-fleet", yaml.name());
+    assertNull(yaml.markerTopic());
+    assertEquals(List.of(), yaml.targets());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "unknown top key       | colour: red                                    | colour",
+      "bad target            | targets: [localhost]                           | targets[0]",
+      "unknown step          | STEP: { jump: {} }                             | scenarios[0].steps[1].jump",
+      "qos 3                 | STEP: { subscribe: { topic: t, qos: 3 } }      | scenarios[0].steps[1].subscribe.qos",
+      "missing topic         | STEP: { publish: { qos: 1 } }                  | scenarios[0].steps[1].publish.topic",
+      "small payload         | STEP: { publish: { topic: t, payloadBytes: 4 } } | scenarios[0].steps[1].publish.payloadBytes",
+      "bad rate              | STEP: { publish: { topic: t, rate: fast } }    | scenarios[0].steps[1].publish.rate",
+      "bad duration          | STEP: { pause: soon }                          | scenarios[0].steps[1].pause",
+      "pause max below min   | STEP: { pause: { min: 2s, max: 1s } }          | scenarios[0].steps[1].pause.max",
+      "expect count text     | STEP: { expect: { topic: t, count: many } }    | scenarios[0].steps[1].expect.count",
+      "reconnect through     | STEP: { reconnect: { through: elsewhere } }    | scenarios[0].steps[1].reconnect.through",
+      "connect typo          | STEP: { connect: { cleanSesion: false } }      | scenarios[0].steps[1].connect.cleanSesion",
+      "repeat zero           | STEP: { repeat: { times: 0, steps: [ disconnect ] } } | scenarios[0].steps[1].repeat.times",
+      "repeat inner          | STEP: { repeat: { times: 2, steps: [ { pause: x } ] } } | scenarios[0].steps[1].repeat.steps[0].pause",
+      "ramp without during   | INJ: { rampUsers: { users: 5 } }               | scenarios[0].injection[0].rampUsers.during",
+      "stairs levels         | INJ: { stairs: { start: 1, step: 1, levels: 0, levelDuration: 1s } } | scenarios[0].injection[0].stairs.levels",
+      "two profiles in one   | INJ: { atOnceUsers: 1, rampUsers: { users: 1, during: 1s } } | scenarios[0].injection[0]",
+      "closed users          | INJ: { constantConcurrentUsers: { users: -1, during: 1s } } | scenarios[0].injection[0].constantConcurrentUsers.users",
+      "rate zero             | INJ: { constantUsersPerSec: { rate: 0, during: 1s } } | scenarios[0].injection[0].constantUsersPerSec.rate",
+      "unknown metric        | ASSERT: { metric: connack.p42, lt: 5ms }       | assertions[0].metric",
+      "two ops               | ASSERT: { metric: connack.p99, lt: 5ms, gt: 1ms } | assertions[0]",
+      "bad latency           | ASSERT: { metric: connack.p99, lt: quick }     | assertions[0].lt",
+      "protocol 4            | PROTOCOL: 4                                    | scenarios[0].protocol"})
+  void mistakesNameFileAndKey(String title, String change, String key) throws Exception {
+    String base = """
+        targets: [127.0.0.1:1883]
+        scenarios:
+          - name: s
+            protocol: 5
+            steps:
+              - connect: {}
+        """;
+    String yaml;
+    if (change.startsWith("STEP: ")) {
+      yaml = base + "      - " + change.substring(6) + "\n    injection: [ { atOnceUsers: 1 } ]\n";
+    } else if (change.startsWith("INJ: ")) {
+      yaml = base + "    injection:\n      - " + change.substring(5) + "\n";
+    } else if (change.startsWith("ASSERT: ")) {
+      yaml = base + "    injection: [ { atOnceUsers: 1 } ]\nassertions:\n  - " + change.substring(8) + "\n";
+    } else if (change.startsWith("PROTOCOL: ")) {
+      yaml = base.replace("protocol: 5", "protocol: " + change.substring(10)) + "    injection: [ { atOnceUsers: 1 } ]\n";
+    } else if (change.startsWith("targets")) {
+      yaml = base.replace("targets: [127.0.0.1:1883]", change) + "    injection: [ { atOnceUsers: 1 } ]\n";
+    } else {
+      yaml = base + "    injection: [ { atOnceUsers: 1 } ]\n" + change + "\n";
+    }
+    Path file = write("bad.yaml", yaml);
+    ConfigException e = assertThrows(ConfigException.class, () -> Simulation.fromYaml(file), yaml);
+    assertEquals(key, e.key(), e.getMessage() + "\n" + yaml);
+    assertTrue(e.getMessage().startsWith(file + ": " + key + ": "), e.getMessage());
+    assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
+  void fileLevelProblemsNameTheFile() throws Exception {
+    Path missing = dir.resolve("absent.yaml");
+    assertTrue(assertThrows(ConfigException.class, () -> Simulation.fromYaml(missing)).getMessage().startsWith(missing + ": -: "));
+    Path broken = write("broken.yaml", "scenarios: [ {");
+    assertTrue(assertThrows(ConfigException.class, () -> Simulation.fromYaml(broken)).getMessage().contains("not valid YAML"));
+    Path noScenarios = write("none.yaml", "simulation: x\n");
+    assertEquals("scenarios", assertThrows(ConfigException.class, () -> Simulation.fromYaml(noScenarios)).key());
+  }
+
+  private Path write(String name, String text) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text);
+    return file;
+  }
+}
