@@ -163,9 +163,9 @@ final class LoadtestCommand implements Callable<Integer> {
     JsonObject sticky = s.getJsonObject("stickiness");
     out.printf(Locale.ROOT, "== %s: %.1f s, %d users%n", s.getString("simulation"), s.getLong("durationMillis") / 1000.0,
         totals.getLong("users"));
-    out.printf(Locale.ROOT, "connects %d (%.1f/s) | messages sent %d, received %d (%.1f/s) | failures %d (%.2f%%) | lost %d%n",
+    out.printf(Locale.ROOT, "connects %d (%.1f/s) | messages sent %d, received %d (%.1f/s), duplicates %d | failures %d (%.2f%%) | lost %d%n",
         totals.getLong("connects"), totals.getDouble("connectsPerSec"), totals.getLong("messagesSent"),
-        totals.getLong("messagesReceived"), totals.getDouble("messagesPerSec"), totals.getLong("failures"),
+        totals.getLong("messagesReceived"), totals.getDouble("messagesPerSec"), totals.getLong("messagesDuplicated"), totals.getLong("failures"),
         totals.getDouble("failuresPercent"), totals.getLong("deliveryLost"));
     out.println("connack ms " + latency(connack) + " | publish-to-receive ms " + latency(p2r));
     List<String> perBroker = new ArrayList<>();

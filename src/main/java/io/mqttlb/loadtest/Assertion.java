@@ -42,7 +42,7 @@ public record Assertion(String metric, Op op, double expected) {
 
   static final List<String> LATENCY_STATS = List.of("min", "p50", "p95", "p99", "max", "mean");
   static final List<String> PLAIN_METRICS = List.of("connects.total", "connects.perSec", "messages.sent",
-      "messages.received", "messages.perSec", "failures.total", "failures.percent", "delivery.lost",
+      "messages.received", "messages.perSec", "messages.duplicated", "failures.total", "failures.percent", "delivery.lost",
       "stickiness.percent", "stickiness.moved");
 
   public Assertion {

@@ -254,6 +254,7 @@ public final class LoadTest implements RunContext {
     metrics.put("messages.sent", (double) sent);
     metrics.put("messages.received", (double) received);
     metrics.put("messages.perSec", RunStats.round(received / seconds));
+    metrics.put("messages.duplicated", (double) stats.messagesDuplicated.sum());
     metrics.put("failures.total", (double) failures);
     metrics.put("failures.percent", failuresPercent);
     metrics.put("delivery.lost", (double) stats.deliveryLost.sum());
@@ -281,6 +282,7 @@ public final class LoadTest implements RunContext {
             .put("messagesSent", sent)
             .put("messagesReceived", received)
             .put("messagesPerSec", metrics.get("messages.perSec"))
+            .put("messagesDuplicated", stats.messagesDuplicated.sum())
             .put("failures", failures)
             .put("failuresPercent", failuresPercent)
             .put("deliveryLost", stats.deliveryLost.sum()))

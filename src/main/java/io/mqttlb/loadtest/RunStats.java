@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -30,6 +31,8 @@ final class RunStats {
   final LongAdder publishAttempts = new LongAdder();
   final LongAdder messagesSent = new LongAdder();
   final LongAdder messagesReceived = new LongAdder();
+  final LongAdder messagesDuplicated = new LongAdder();
+  private final AtomicLong messageIds = new AtomicLong();
   final LongAdder expects = new LongAdder();
   final LongAdder subscribes = new LongAdder();
   final LongAdder deliveryLost = new LongAdder();
@@ -51,6 +54,11 @@ final class RunStats {
   private long lastFailures;
   private Histogram connackInterval;
   private Histogram p2rInterval;
+
+  /** A message id unique in the run, written after the send time into every payload. */
+  long nextMessageId() {
+    return messageIds.incrementAndGet();
+  }
 
   void failure(String cause) {
     failures.increment();

@@ -39,17 +39,17 @@ public sealed interface Step {
   }
 
   /**
-   * {@code count} messages of {@code payloadBytes} (at least 8: the first 8 bytes carry the send
-   * time), at {@code ratePerSec} messages per second, or all at once when the rate is 0.
+   * {@code count} messages of {@code payloadBytes} (at least 16: the first 8 bytes carry the send
+   * time, the next 8 a message id unique in the run, so a receiver can tell a redelivery), at {@code ratePerSec} messages per second, or all at once when the rate is 0.
    */
   record Publish(String topic, int qos, int payloadBytes, int count, double ratePerSec) implements Step {
-    public static final int MIN_PAYLOAD_BYTES = 8;
+    public static final int MIN_PAYLOAD_BYTES = 16;
 
     public Publish {
       requireTopic(topic);
       requireQos(qos);
       if (payloadBytes < MIN_PAYLOAD_BYTES || payloadBytes > 1 << 20) {
-        throw new IllegalArgumentException("payloadBytes (" + payloadBytes + ") must be 8..1048576 (the first 8 carry the send time)");
+        throw new IllegalArgumentException("payloadBytes (" + payloadBytes + ") must be 16..1048576 (the first 16 carry the send time and a message id)");
       }
       if (count < 1) {
         throw new IllegalArgumentException("count (" + count + ") must be at least 1");

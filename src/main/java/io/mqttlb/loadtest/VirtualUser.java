@@ -48,6 +48,7 @@ final class VirtualUser {
   private final ArrayDeque<String> unmatched = new ArrayDeque<>();
   private PendingExpect pending;
   private int publishesOutstanding;
+  private RecentMessageIds received;
 
   private static final class PendingExpect {
     final String filter;
@@ -251,7 +252,7 @@ final class VirtualUser {
         }
         run.stats().publishAttempts.increment();
         byte[] payload = new byte[p.payloadBytes()];
-        ByteBuffer.wrap(payload).putLong(run.nowMicros());
+        ByteBuffer.wrap(payload).putLong(run.nowMicros()).putLong(run.stats().nextMessageId());
         target.publish(topic, p.qos(), payload, false).whenCompleteAsync((ok, error) -> {
           if (error != null) {
             run.stats().failure("publish-failed");
@@ -316,13 +317,22 @@ final class VirtualUser {
       onMarker(message.payload());
       return;
     }
-    run.stats().messagesReceived.increment();
     if (message.payload().length >= Step.Publish.MIN_PAYLOAD_BYTES) {
-      long latency = run.nowMicros() - ByteBuffer.wrap(message.payload()).getLong();
+      ByteBuffer payload = ByteBuffer.wrap(message.payload());
+      long sentMicros = payload.getLong();
+      if (received == null) {
+        received = new RecentMessageIds();
+      }
+      if (!received.firstTime(payload.getLong())) {
+        run.stats().messagesDuplicated.increment();
+        return; // at-least-once: the broker sent it again; it neither counts nor satisfies an expect twice
+      }
+      long latency = run.nowMicros() - sentMicros;
       if (latency >= 0 && latency < 3_600_000_000L) {
         run.stats().publishToReceive.recordValue(latency);
       }
     }
+    run.stats().messagesReceived.increment();
     if (pending != null && TopicFilter.matches(pending.filter, message.topic())) {
       if (--pending.remaining == 0) {
         pending = null;

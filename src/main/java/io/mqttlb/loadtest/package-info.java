@@ -9,6 +9,9 @@
  *   <li>{@code connack.*}: CONNECT sent to CONNACK received, every connect and reconnect.
  *   <li>{@code publish-to-receive.*}: the send time in a payload's first 8 bytes (microseconds on the run's
  *       clock) to its arrival at a subscriber of the same run.
+ *   <li>{@code messages.received}: messages a subscriber got for the first time; {@code messages.duplicated}:
+ *       ones it got again (a QoS &ge; 1 redelivery after a reconnect, told apart by the message id in payload
+ *       bytes 8..15). Duplicates neither count as received nor satisfy an {@code expect}.
  *   <li>{@code messages.perSec}: messages received per second of the run (delivery throughput);
  *       {@code connects.perSec}: successful connects per second of the run.
  *   <li>{@code failures.percent}: failures / (connect attempts + publishes + subscribes + expects).

@@ -119,7 +119,7 @@ class LoadtestCommandTest {
     assertTrue(s.getValue("startedAt") instanceof String && s.getValue("durationMillis") instanceof Number);
     assertTrue(s.getValue("targets") instanceof JsonArray && s.getValue("ok") instanceof Boolean);
     assertEquals(Set.of("users", "connects", "connectsPerSec", "messagesSent", "messagesReceived", "messagesPerSec",
-        "failures", "failuresPercent", "deliveryLost"), s.getJsonObject("totals").fieldNames());
+        "messagesDuplicated", "failures", "failuresPercent", "deliveryLost"), s.getJsonObject("totals").fieldNames());
     s.getJsonObject("totals").forEach(e -> assertTrue(e.getValue() instanceof Number, e.getKey()));
     for (String kind : List.of("connack", "publishToReceive")) {
       JsonObject latency = s.getJsonObject("latency").getJsonObject(kind);

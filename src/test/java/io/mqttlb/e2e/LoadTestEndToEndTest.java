@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.mqttlb.loadtest.Assertion;
 import io.mqttlb.loadtest.Injection;
 import io.mqttlb.loadtest.LoadTest;
@@ -14,8 +16,10 @@ import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.Step;
 import io.mqttlb.loadtest.Target;
 import io.mqttlb.node.BalancerNode;
+import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.json.JsonObject;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +97,10 @@ class LoadTestEndToEndTest {
     assertEquals(users, totals.getLong("users"));
     assertEquals(2L * users, totals.getLong("connects"));
     assertEquals(2L * users * MESSAGES, totals.getLong("messagesSent"));
+    // QoS 1 at least once: a message whose PUBACK was in flight at the disconnect comes again after the
+    // reconnect; it is a duplicate, not a second delivery
     assertEquals(2L * users * MESSAGES, totals.getLong("messagesReceived"));
+    assertTrue(totals.getLong("messagesDuplicated") >= 0, totals.encode());
     assertEquals(0L, totals.getLong("deliveryLost"));
     JsonObject stickiness = summary.getJsonObject("stickiness");
     assertEquals(users, stickiness.getLong("reconnects"));
@@ -110,6 +117,45 @@ class LoadTestEndToEndTest {
     assertTrue(summary.getJsonObject("latency").getJsonObject("publishToReceive").getDouble("p99") > 0);
     System.out.println("through the tier: " + totals.encode() + " " + stickiness.encode() + " " + brokers.encode()
         + " connack " + summary.getJsonObject("latency").getJsonObject("connack").encode());
+  }
+
+  /**
+   * A message that arrives twice counts once. Re-subscribing makes Mosquitto send the retained
+   * message again, with the same id in its payload: one received, one duplicate, and an expect of
+   * two is not satisfied by it.
+   */
+  @Test
+  void theSameMessageTwiceIsADuplicateNotASecondDelivery() throws Exception {
+    MosquittoBroker broker = tier.brokers.get(0);
+    Mqtt3BlockingClient publisher = Clients.mqtt3("lt-retainer", broker.port());
+    publisher.connect();
+    byte[] payload = ByteBuffer.allocate(Step.Publish.MIN_PAYLOAD_BYTES).putLong(0).putLong(Long.MAX_VALUE - 7).array();
+    publisher.publishWith().topic("lt-dup/retained").qos(MqttQos.AT_LEAST_ONCE).retain(true).payload(payload).send();
+    publisher.disconnect();
+    Simulation twice = Simulation.simulation("e2e-duplicate")
+        .scenarios(Scenario.scenario("resubscriber").protocol(5).clientIdPrefix("dup-")
+            .connect()
+            .subscribe("lt-dup/retained", 1)
+            .expect("lt-dup/retained", 1, Duration.ofSeconds(5))
+            .subscribe("lt-dup/retained", 1)
+            .expect("lt-dup/retained", 1, Duration.ofSeconds(1))
+            .disconnect()
+            .inject(Injection.atOnceUsers(1)))
+        .assertions(Assertion.metric("messages.duplicated").eq(0));
+    try {
+      LoadTestResult result = LoadTest.run(twice, new LoadTestOptions().setTargets(List.of(new Target("127.0.0.1", broker.port()))));
+      JsonObject totals = result.summary().getJsonObject("totals");
+      assertEquals(1L, totals.getLong("messagesReceived"), totals.encode());
+      assertEquals(1L, totals.getLong("messagesDuplicated"), totals.encode());
+      assertEquals(1.0, result.metric("messages.duplicated"));
+      assertEquals(1L, result.summary().getJsonObject("failuresByCause").getLong("expect-timeout"), "the second expect waited in vain");
+      assertFalse(result.ok(), "the duplicates assertion fails");
+    } finally {
+      Mqtt3BlockingClient cleaner = Clients.mqtt3("lt-retainer", broker.port());
+      cleaner.connect();
+      cleaner.publishWith().topic("lt-dup/retained").retain(true).payload(new byte[0]).send();
+      cleaner.disconnect();
+    }
   }
 
   @Test

@@ -113,6 +113,7 @@ public final class HtmlReport {
     row(page, "Messages sent", HtmlPage.number(totals.getValue("messagesSent"), 0));
     row(page, "Messages received", HtmlPage.number(totals.getValue("messagesReceived"), 0));
     row(page, "Messages per second", HtmlPage.number(totals.getValue("messagesPerSec"), 1));
+    row(page, "Duplicates (QoS ≥ 1 sent again)", HtmlPage.number(totals.getValue("messagesDuplicated"), 0));
     row(page, "Failures", HtmlPage.number(totals.getValue("failures"), 0));
     row(page, "Failures %", HtmlPage.number(totals.getValue("failuresPercent"), 2));
     row(page, "Deliveries lost (QoS ≥ 1)", HtmlPage.number(totals.getValue("deliveryLost"), 0));

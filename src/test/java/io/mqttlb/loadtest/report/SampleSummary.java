@@ -52,7 +52,7 @@ final class SampleSummary {
         .put("ok", false)
         .put("totals", new JsonObject()
             .put("users", 500).put("connects", 1000).put("connectsPerSec", 32.0)
-            .put("messagesSent", 4480).put("messagesReceived", 4477).put("messagesPerSec", 143.4)
+            .put("messagesSent", 4480).put("messagesReceived", 4477).put("messagesPerSec", 143.4).put("messagesDuplicated", 3)
             .put("failures", 3).put("failuresPercent", 0.3).put("deliveryLost", 0))
         .put("latency", new JsonObject()
             .put("connack", latency(1000, 0.4, 1.2, 3.4, 12.1, 20.3, 1.5))
