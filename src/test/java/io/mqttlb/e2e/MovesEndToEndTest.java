@@ -147,31 +147,43 @@ class MovesEndToEndTest {
     return true;
   }
 
+  /** An MQTT 5 client receiving a stream: what it got, what arrived damaged, and why its connection ended. */
+  private record StreamReceiver(Mqtt5AsyncClient client, AtomicInteger received, AtomicInteger corrupt,
+      CompletableFuture<Throwable> cause) {
+    static StreamReceiver connect(String id, int port) throws Exception {
+      CompletableFuture<Throwable> cause = new CompletableFuture<>();
+      Mqtt5AsyncClient client = Mqtt5Client.builder().identifier(id).serverHost("127.0.0.1").serverPort(port)
+          .addDisconnectedListener(ctx -> cause.complete(ctx.getCause())).buildAsync();
+      client.connectWith().cleanStart(true).keepAlive(60).send().get(10, TimeUnit.SECONDS);
+      AtomicInteger received = new AtomicInteger();
+      AtomicInteger corrupt = new AtomicInteger();
+      client.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_MOST_ONCE)
+          .callback(publish -> {
+            received.incrementAndGet();
+            if (!publish.getTopic().toString().equals("stream/" + id) || publish.getPayload().map(p -> !intact(p)).orElse(true)) {
+              corrupt.incrementAndGet();
+            }
+          })
+          .send().get(10, TimeUnit.SECONDS);
+      return new StreamReceiver(client, received, corrupt, cause);
+    }
+  }
+
+  /**
+   * Whether a drain finds the broker-to-client stream inside a packet is a race the test cannot
+   * steer without a client of its own bytes (the deterministic cases are in BoundaryForwarderTest).
+   * Packets of 0.5 to 2.5 MB sent back to back keep the stream inside a packet nearly all the time;
+   * each attempt checks what must always hold (0x9C after whole packets only), and the test asks
+   * that within three attempts one drain found the stream mid-packet and waited for its end.
+   */
   @Test
   void drainSendsMqtt5ClientsUseAnotherServerMidStreamAndClosesMqtt311Clients() throws Exception {
     try (LocalTier tier = LocalTier.start(2)) {
       BalancerNode node = tier.node;
       String v5 = idsOwnedBy(tier, "streamed-5-", 1, "b1"::equals).get(0);
       String v3 = idsOwnedBy(tier, "plain-311-", 1, "b1"::equals).get(0);
-
-      CompletableFuture<Throwable> v5Cause = new CompletableFuture<>();
-      Mqtt5AsyncClient receiver = Mqtt5Client.builder().identifier(v5).serverHost("127.0.0.1").serverPort(node.port())
-          .addDisconnectedListener(ctx -> v5Cause.complete(ctx.getCause())).buildAsync();
-      receiver.connectWith().cleanStart(true).keepAlive(60).send().get(10, TimeUnit.SECONDS);
-      AtomicInteger received = new AtomicInteger();
-      AtomicInteger corrupt = new AtomicInteger();
-      receiver.subscribeWith().topicFilter("stream/#").qos(MqttQos.AT_MOST_ONCE)
-          .callback(publish -> {
-            received.incrementAndGet();
-            if (!publish.getTopic().toString().equals("stream/" + v5) || publish.getPayload().map(p -> !intact(p)).orElse(true)) {
-              corrupt.incrementAndGet();
-            }
-          })
-          .send().get(10, TimeUnit.SECONDS);
       Watched plain = connect(v3, node.port(), false, null);
 
-      // A stream of publishes of assorted sizes, sent straight to b1 as fast as it takes them: packets
-      // larger than the relay's reads, so the drain almost always finds the stream inside a packet.
       AtomicBoolean streaming = new AtomicBoolean(true);
       Thread publisher = new Thread(() -> {
         Mqtt3BlockingClient source = Clients.mqtt3("stream-source", tier.broker("b1").port());
@@ -179,33 +191,42 @@ class MovesEndToEndTest {
         Random random = new Random(4);
         for (int seq = 0; streaming.get(); seq++) {
           source.publishWith().topic("stream/" + v5).qos(MqttQos.AT_MOST_ONCE)
-              .payload(payload(seq, 20_000 + random.nextInt(200_000))).send();
+              .payload(payload(seq, 500_000 + random.nextInt(2_000_000))).send();
         }
         source.disconnect();
       }, "stream-source");
       publisher.start();
       try {
-        Await.until("the stream flows", () -> received.get() >= 200);
-        JsonObject started = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":1000}", 202);
-        assertEquals(2, started.getLong("clients"));
+        double afterPacket = 0;
+        for (int attempt = 1; attempt <= 3 && afterPacket == 0; attempt++) {
+          StreamReceiver receiver = StreamReceiver.connect(v5, node.port());
+          Await.until("the stream flows", () -> receiver.received().get() >= 20);
+          double atOnceBefore = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AT_ONCE);
+          double afterPacketBefore = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AFTER_PACKET);
+          JsonObject started = post(node, "/api/v1/brokers/b1/drain", "{\"rate\":1000}", 202);
+          assertEquals(attempt == 1 ? 2 : 1, started.getLong("clients"));
 
-        Throwable cause = v5Cause.get(5, TimeUnit.SECONDS);
-        int atDisconnect = received.get();
-        Mqtt5DisconnectException disconnect = assertInstanceOf(Mqtt5DisconnectException.class, cause, String.valueOf(cause));
-        assertEquals(Mqtt5DisconnectReasonCode.USE_ANOTHER_SERVER, disconnect.getMqttMessage().getReasonCode());
-        assertEquals(0, corrupt.get(), "every publish before the DISCONNECT arrived whole");
-        assertTrue(atDisconnect > 200, "the client was receiving when the DISCONNECT came: " + atDisconnect);
-
-        Throwable plainCause = plain.cause().get(5, TimeUnit.SECONDS);
-        assertInstanceOf(ConnectionClosedException.class, plainCause, "3.1.1 has no server DISCONNECT: the node closes");
-        assertEquals(2, node.metrics().movedCount("drain"));
-        double atOnce = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AT_ONCE);
-        double afterPacket = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AFTER_PACKET);
-        assertEquals(0, node.metrics().moveDisconnectCount(Metrics.MOVE_GIVEN_UP));
-        assertEquals(1, atOnce + afterPacket);
-        assertEquals(1, afterPacket, "the drain found the stream inside a packet and waited for its end");
-        System.out.printf("drain mid-stream: MQTT 5 client got DISCONNECT 0x9C after %d whole publishes, %s%n", atDisconnect,
-            afterPacket == 1 ? "after the rest of a packet in flight" : "between two packets");
+          Throwable cause = receiver.cause().get(5, TimeUnit.SECONDS);
+          int atDisconnect = receiver.received().get();
+          Mqtt5DisconnectException disconnect = assertInstanceOf(Mqtt5DisconnectException.class, cause, String.valueOf(cause));
+          assertEquals(Mqtt5DisconnectReasonCode.USE_ANOTHER_SERVER, disconnect.getMqttMessage().getReasonCode());
+          assertEquals(0, receiver.corrupt().get(), "every publish before the DISCONNECT arrived whole");
+          assertTrue(atDisconnect >= 20, "the client was receiving when the DISCONNECT came: " + atDisconnect);
+          if (attempt == 1) {
+            Throwable plainCause = plain.cause().get(5, TimeUnit.SECONDS);
+            assertInstanceOf(ConnectionClosedException.class, plainCause, "3.1.1 has no server DISCONNECT: the node closes");
+          }
+          int movedSoFar = attempt + 1;
+          Await.until("the drain is counted", () -> node.metrics().movedCount("drain") == movedSoFar);
+          double atOnce = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AT_ONCE) - atOnceBefore;
+          afterPacket = node.metrics().moveDisconnectCount(Metrics.MOVE_SENT_AFTER_PACKET) - afterPacketBefore;
+          assertEquals(0, node.metrics().moveDisconnectCount(Metrics.MOVE_GIVEN_UP));
+          assertEquals(1, atOnce + afterPacket);
+          System.out.printf("drain mid-stream, attempt %d: MQTT 5 client got DISCONNECT 0x9C after %d whole publishes, %s%n",
+              attempt, atDisconnect, afterPacket == 1 ? "after the rest of a packet in flight" : "between two packets");
+          post(node, "/api/v1/brokers/b1/enable", "", 200);
+        }
+        assertEquals(1, afterPacket, "one of three drains found the stream inside a packet and waited for its end");
       } finally {
         streaming.set(false);
         publisher.join(10_000);
