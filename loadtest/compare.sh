@@ -18,13 +18,18 @@
 # sessions or queued messages of another. Brokers b2 and b3 bridge `fleet/#` to b1, so that a
 # publisher on one broker reaches subscribers on all three (persistent-session-retention needs it);
 # nothing else crosses between brokers. HAProxy is restarted too (an empty stick table per run);
-# the mqttlb nodes keep running across rounds, so their JIT warms up over the first round.
+# the mqttlb nodes keep running across rounds. DESIGN §8 compares CPU after JIT warm-up, so
+# WARMUP runs of the simulation (default 4) go through the tier before the first round; they are
+# not in the comparison, but their CPU is in cpu.tsv (target "warmup"), which shows what the JIT
+# costs a freshly started tier (C2 compiling goes on for several storms). cpu.tsv also has an
+# "idle" row: what the tier and HAProxy spend in IDLE_SECONDS (default 20) without any client.
 #
 # Loopback only, free ports. Each run is bounded by RUN_TIMEOUT seconds (default 300), and every
 # wait for a process to come up is bounded. On exit, Ctrl-C included, it stops exactly the
 # processes it started, by PID: SIGTERM, then SIGKILL after a grace of 10 s.
 # Environment: JAVA_OPTS (nodes, default -Xmx256m), LOADTEST_JAVA_OPTS (the load generator),
 # LOADTEST_ARGS (more loadtest options for every run, e.g. "--duration-scale 0.5"), RUN_TIMEOUT,
+# WARMUP (runs through the tier before the rounds, default 4), IDLE_SECONDS (default 20),
 # MODE=table (the tier's routing mode), KEEP=1 (keep the logs of brokers, nodes and HAProxy),
 # SMOKE=1 (start everything, check that each target answers, stop: no simulation is run).
 # Needs mosquitto, mosquitto_pub and mosquitto_sub (Debian: mosquitto mosquitto-clients),
@@ -390,6 +395,41 @@ fi
 CLK_TCK=$(getconf CLK_TCK)
 printf 'target\tround\texit\tseconds\tbalancer_cpu_ms\tbrokers_cpu_ms\n' >"$OUT/cpu.tsv"
 failed_runs=0
+
+# What the balancers spend with no client at all (heartbeats, health checks; HAProxy's checks).
+IDLE_SECONDS=${IDLE_SECONDS:-20}
+# shellcheck disable=SC2046 # pid lists
+{ t0=$(cpu_ticks $(pids_of tier)); h0=$(cpu_ticks $(pids_of haproxy)); }
+sleep "$IDLE_SECONDS"
+# shellcheck disable=SC2046 # pid lists
+{ t1=$(cpu_ticks $(pids_of tier)); h1=$(cpu_ticks $(pids_of haproxy)); }
+printf 'idle-mqttlb\t0\t0\t%s\t%s\t\nidle-haproxy\t0\t0\t%s\t%s\t\n' "$IDLE_SECONDS" "$(((t1 - t0) * 1000 / CLK_TCK))" \
+  "$IDLE_SECONDS" "$(((h1 - h0) * 1000 / CLK_TCK))" >>"$OUT/cpu.tsv"
+say "idle ${IDLE_SECONDS} s: mqttlb tier $(((t1 - t0) * 1000 / CLK_TCK)) ms CPU, HAProxy $(((h1 - h0) * 1000 / CLK_TCK)) ms"
+
+# JIT warm-up: the same simulation through the tier, measured but not compared.
+WARMUP=${WARMUP:-4}
+mkdir -p "$OUT/warmup"
+for w in $(seq 1 "$WARMUP"); do
+  forget brokers; start_brokers
+  wait_tier_ready 300
+  # shellcheck disable=SC2046 # pid lists
+  b0=$(cpu_ticks $(pids_of tier))
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
+  timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
+    --targets "${TARGETS[mqttlb]}" --quiet $LOADTEST_ARGS >"$OUT/warmup/$w.log" 2>&1 &
+  run_pid=$!
+  started loadtest "$run_pid"
+  rc=0
+  wait "$run_pid" || rc=$?
+  forget loadtest
+  secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
+  # shellcheck disable=SC2046 # pid lists
+  b1=$(cpu_ticks $(pids_of tier))
+  printf 'warmup\t%s\t%s\t%s\t%s\t\n' "$w" "$rc" "$secs" "$(((b1 - b0) * 1000 / CLK_TCK))" >>"$OUT/cpu.tsv"
+  say "warm-up $w/$WARMUP through mqttlb $(printf '%6s s' "$secs")  exit $rc  tier CPU $(((b1 - b0) * 1000 / CLK_TCK)) ms"
+done
 for round in $(seq 1 "$ROUNDS"); do
   for k in 0 1 2; do
     t=${TARGET_NAMES[$(((round - 1 + k) % 3))]}
