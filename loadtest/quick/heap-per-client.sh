@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Memory per idle relayed client (DESIGN §8: at most 8 KiB of heap per client, both sockets), with
+# HAProxy's memory for the same clients as the baseline of the same run. CLIENTS MQTT 3.1.1 clients
+# (the load-test engine, in its own JVM) connect through an mqttlb node, stay idle, and the node's
+# used heap after a full GC is compared with its used heap before they came; then the same clients
+# go through HAProxy (stick table on the client id, as in DESIGN §8), whose resident memory is
+# compared the same way. Also prints the node's resident-memory growth and the classes whose heap
+# grew most (jcmd GC.class_histogram, per client). Loopback only, free ports; everything it starts
+# it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
+#   bash loadtest/quick/heap-per-client.sh [CLIENTS (5000)]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+clients=${1:-5000}
+ramp=10
+hold=30
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
+[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
+
+printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_connections -1\n' "$broker" > "$work/mosquitto.conf"
+mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
+
+cat > "$work/haproxy.cfg" <<CFG
+global
+  nbthread 2
+  maxconn $((clients + 100))
+defaults
+  mode tcp
+  maxconn $((clients + 100))
+  timeout connect 3s
+  timeout client 120s
+  timeout server 120s
+frontend mqtt
+  bind 127.0.0.1:$hap
+  tcp-request inspect-delay 5s
+  tcp-request content reject unless { req.payload(0,0),mqtt_is_valid }
+  default_backend brokers
+backend brokers
+  stick-table type string len 32 size 100k expire 30m
+  stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)
+  server b1 127.0.0.1:$broker
+CFG
+haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+sleep 0.5
+kill -0 "$hap_pid" 2>/dev/null || { echo "heap-per-client: haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 2; }
+
+cat > "$work/node.yaml" <<CFG
+node: { id: lb-footprint }
+listeners: [ { name: tcp, host: 127.0.0.1, port: $lb } ]
+admin: { host: 127.0.0.1, port: $admin }
+brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
+routing: { mode: ${MODE:-hash} }
+CFG
+java -Xmx512m -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
+
+rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+heap_kib() { # used heap of the node after a full GC
+  jcmd "$lb_pid" GC.run >/dev/null
+  jcmd "$lb_pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -n 1 | grep -oE '[0-9]+'
+}
+idle_clients() { # TARGET_PORT: CLIENTS idle clients for ramp + hold seconds, in the background
+  cat > "$work/idle-$1.yaml" <<SIM
+simulation: idle-clients
+markerTopic: null
+targets: [127.0.0.1:$1]
+scenarios:
+  - name: idle
+    clientIdPrefix: idle-
+    protocol: 3
+    steps:
+      - connect: { cleanSession: true, keepAlive: 300s }
+      - pause: ${hold}s
+      - disconnect: {}
+    injection:
+      - rampUsers: { users: $clients, during: ${ramp}s }
+SIM
+  java -jar target/mqttlb.jar loadtest "$work/idle-$1.yaml" --quiet > "$work/loadtest-$1.log" 2>&1 &
+  load_pid=$!
+  pids+=("$load_pid")
+}
+connected() { curl -s "http://127.0.0.1:$admin/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"])'; }
+
+sleep 5 # the node's first health checks and JIT settle
+heap0=$(heap_kib); rss0=$(rss_kib "$lb_pid")
+jcmd "$lb_pid" GC.class_histogram > "$work/histo-before.txt"
+idle_clients "$lb"
+sleep $((ramp + 10))
+through_node=$(connected)
+heap1=$(heap_kib); rss1=$(rss_kib "$lb_pid")
+jcmd "$lb_pid" GC.class_histogram > "$work/histo-after.txt"
+wait "$load_pid" || true
+
+hap0=$(rss_kib "$hap_pid")
+idle_clients "$hap"
+sleep $((ramp + 10))
+hap1=$(rss_kib "$hap_pid")
+wait "$load_pid" || true
+
+python3 - "$clients" "$through_node" "$heap0" "$heap1" "$rss0" "$rss1" "$hap0" "$hap1" "$work" <<'PY'
+import re, sys
+clients, through, heap0, heap1, rss0, rss1, hap0, hap1 = (int(v) for v in sys.argv[1:9])
+work = sys.argv[9]
+print(f"clients: {clients} asked, {through} relayed by the node at the measurement")
+n = max(through, 1)
+print(f"mqttlb node heap per client (after full GC): {(heap1 - heap0) / n:.2f} KiB   (DESIGN §8: <= 8 KiB)")
+print(f"mqttlb node resident memory per client:       {(rss1 - rss0) / n:.2f} KiB")
+print(f"HAProxy resident memory per client:           {(hap1 - hap0) / clients:.2f} KiB   (baseline, same run)")
+def histogram(path):
+    rows = {}
+    for line in open(path):
+        m = re.match(r'\s*\d+:\s+(\d+)\s+(\d+)\s+(\S+)', line)
+        if m:
+            rows[m.group(3)] = (int(m.group(1)), int(m.group(2)))
+    return rows
+before, after = histogram(f"{work}/histo-before.txt"), histogram(f"{work}/histo-after.txt")
+grown = sorted(((b - before.get(k, (0, 0))[1], c - before.get(k, (0, 0))[0], k) for k, (c, b) in after.items()), reverse=True)
+print("heap growth per client by class (top 8):")
+for size, count, name in grown[:8]:
+    print(f"  {size / n:8.0f} B  {count / n:5.2f} objects  {name}")
+PY
