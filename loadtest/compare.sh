@@ -396,6 +396,24 @@ CLK_TCK=$(getconf CLK_TCK)
 printf 'target\tround\texit\tseconds\tbalancer_cpu_ms\tbrokers_cpu_ms\n' >"$OUT/cpu.tsv"
 failed_runs=0
 
+# One run of the simulation against TARGET's addresses, output to LOG, with any more loadtest
+# options after LOG. Sets rc (the exit status) and secs. The load generator runs in the background
+# so that the EXIT trap can stop it too.
+run_simulation() { # TARGET LOG [OPTION...]
+  local target=$1 log=$2 t0
+  shift 2
+  t0=$(date +%s.%N)
+  # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
+  timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
+    --targets "${TARGETS[$target]}" --quiet "$@" $LOADTEST_ARGS >"$log" 2>&1 &
+  local run_pid=$!
+  started loadtest "$run_pid"
+  rc=0
+  wait "$run_pid" || rc=$?
+  forget loadtest
+  secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
+}
+
 # What the balancers spend with no client at all (heartbeats, health checks; HAProxy's checks).
 IDLE_SECONDS=${IDLE_SECONDS:-20}
 # shellcheck disable=SC2046 # pid lists
@@ -415,16 +433,7 @@ for w in $(seq 1 "$WARMUP"); do
   wait_tier_ready 300
   # shellcheck disable=SC2046 # pid lists
   b0=$(cpu_ticks $(pids_of tier))
-  t0=$(date +%s.%N)
-  # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
-  timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
-    --targets "${TARGETS[mqttlb]}" --quiet $LOADTEST_ARGS >"$OUT/warmup/$w.log" 2>&1 &
-  run_pid=$!
-  started loadtest "$run_pid"
-  rc=0
-  wait "$run_pid" || rc=$?
-  forget loadtest
-  secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
+  run_simulation mqttlb "$OUT/warmup/$w.log"
   # shellcheck disable=SC2046 # pid lists
   b1=$(cpu_ticks $(pids_of tier))
   printf 'warmup\t%s\t%s\t%s\t%s\t\n' "$w" "$rc" "$secs" "$(((b1 - b0) * 1000 / CLK_TCK))" >>"$OUT/cpu.tsv"
@@ -446,17 +455,7 @@ for round in $(seq 1 "$ROUNDS"); do
     # shellcheck disable=SC2086 # pid lists
     { b0=$(cpu_ticks $balancer); k0=$(cpu_ticks $brokers); }
     report="$OUT/$t-$round"
-    t0=$(date +%s.%N)
-    # The load generator runs in the background so that the EXIT trap can stop it too.
-    # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
-    timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
-      --targets "${TARGETS[$t]}" --report "$report" --quiet $LOADTEST_ARGS >"$report.log" 2>&1 &
-    run_pid=$!
-    started loadtest "$run_pid"
-    rc=0
-    wait "$run_pid" || rc=$?
-    forget loadtest
-    secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
+    run_simulation "$t" "$report.log" --report "$report"
     # shellcheck disable=SC2086 # pid lists
     { b1=$(cpu_ticks $balancer); k1=$(cpu_ticks $brokers); }
     bal_ms=$([ -n "$balancer" ] && echo $(((b1 - b0) * 1000 / CLK_TCK)) || echo "")

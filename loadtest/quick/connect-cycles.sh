@@ -16,7 +16,8 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=loadtest/quick/common.sh
+. loadtest/quick/common.sh
 broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
 
 [ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
@@ -25,24 +26,7 @@ mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.inc
 printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$broker" > "$work/mosquitto.conf"
 mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
 
-cat > "$work/haproxy.cfg" <<CFG
-global
-  nbthread 2
-defaults
-  mode tcp
-  timeout connect 3s
-  timeout client 60s
-  timeout server 60s
-frontend mqtt
-  bind 127.0.0.1:$hap
-  tcp-request inspect-delay 5s
-  tcp-request content reject unless { req.payload(0,0),mqtt_is_valid }
-  default_backend brokers
-backend brokers
-  stick-table type string len 32 size 100k expire 30m
-  stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)
-  server b1 127.0.0.1:$broker
-CFG
+reference_haproxy_cfg "$hap" "$broker" > "$work/haproxy.cfg"
 haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
 
 cat > "$work/node.yaml" <<CFG
@@ -71,5 +55,5 @@ fi
 java -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
 
 echo "mqttlb node: mode ${MODE:-hash}, $([ "${CLUSTER:-0}" = 1 ] && echo 'one-member Hazelcast cluster' || echo standalone)"
-for i in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
 java -cp "$(cat "$work/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"

@@ -18,33 +18,15 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"; }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=loadtest/quick/common.sh
+. loadtest/quick/common.sh
 broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
 [ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 
 printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_connections -1\n' "$broker" > "$work/mosquitto.conf"
 mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
 
-cat > "$work/haproxy.cfg" <<CFG
-global
-  nbthread 2
-  maxconn $((clients + 100))
-defaults
-  mode tcp
-  maxconn $((clients + 100))
-  timeout connect 3s
-  timeout client 120s
-  timeout server 120s
-frontend mqtt
-  bind 127.0.0.1:$hap
-  tcp-request inspect-delay 5s
-  tcp-request content reject unless { req.payload(0,0),mqtt_is_valid }
-  default_backend brokers
-backend brokers
-  stick-table type string len 32 size 100k expire 30m
-  stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)
-  server b1 127.0.0.1:$broker
-CFG
+reference_haproxy_cfg "$hap" "$broker" "$((clients + 100))" > "$work/haproxy.cfg"
 haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
 sleep 0.5
 kill -0 "$hap_pid" 2>/dev/null || { echo "heap-per-client: haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 2; }
