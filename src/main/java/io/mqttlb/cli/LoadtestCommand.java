@@ -165,8 +165,8 @@ final class LoadtestCommand implements Callable<Integer> {
         totals.getLong("users"));
     out.printf(Locale.ROOT, "connects %d (%.1f/s) | messages sent %d, received %d (%.1f/s), duplicates %d | failures %d (%.2f%%) | lost %d%n",
         totals.getLong("connects"), totals.getDouble("connectsPerSec"), totals.getLong("messagesSent"),
-        totals.getLong("messagesReceived"), totals.getDouble("messagesPerSec"), totals.getLong("messagesDuplicated"), totals.getLong("failures"),
-        totals.getDouble("failuresPercent"), totals.getLong("deliveryLost"));
+        totals.getLong("messagesReceived"), totals.getDouble("messagesPerSec"), totals.getLong("messagesDuplicated"),
+        totals.getLong("failures"), totals.getDouble("failuresPercent"), totals.getLong("deliveryLost"));
     out.println("connack ms " + latency(connack) + " | publish-to-receive ms " + latency(p2r));
     List<String> perBroker = new ArrayList<>();
     s.getJsonObject("brokers").forEach(e -> perBroker.add(e.getKey() + "=" + e.getValue()));

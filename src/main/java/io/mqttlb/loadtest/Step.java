@@ -40,7 +40,8 @@ public sealed interface Step {
 
   /**
    * {@code count} messages of {@code payloadBytes} (at least 16: the first 8 bytes carry the send
-   * time, the next 8 a message id unique in the run, so a receiver can tell a redelivery), at {@code ratePerSec} messages per second, or all at once when the rate is 0.
+   * time, the next 8 a message id unique in the run, so a receiver can tell a redelivery), at
+   * {@code ratePerSec} messages per second, or all at once when the rate is 0.
    */
   record Publish(String topic, int qos, int payloadBytes, int count, double ratePerSec) implements Step {
     public static final int MIN_PAYLOAD_BYTES = 16;
