@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154,SC2034 # the callers set work, broker, hap, lb, admin and read hap_pid, lb_pid
 # Shared by the quick scripts (sourced, not run).
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -27,4 +28,36 @@ backend brokers
   stick on req.payload(0,0),mqtt_field_value(connect,client_identifier)
   server b1 127.0.0.1:$2
 CFG
+}
+
+# The three processes every quick script compares, on the ports in $broker, $hap, $lb and $admin,
+# with their files and logs in $work; each PID goes into the caller's pids array (stopped by its
+# EXIT trap). MAXCONN (optional) raises Mosquitto's and HAProxy's connection limits.
+start_broker_and_haproxy() { # [MAXCONN]
+  {
+    printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$broker"
+    [ -z "${1:-}" ] || echo "max_connections -1"
+  } > "$work/mosquitto.conf"
+  mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
+  reference_haproxy_cfg "$hap" "$broker" "${1:-}" > "$work/haproxy.cfg"
+  haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+  sleep 0.5
+  kill -0 "$hap_pid" 2>/dev/null || { echo "haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 2; }
+}
+
+# $work/node.yaml: a standalone node in front of the one broker, in MODE (default hash).
+write_node_yaml() {
+  cat > "$work/node.yaml" <<CFG
+node: { id: lb-bench }
+listeners: [ { name: tcp, host: 127.0.0.1, port: $lb } ]
+admin: { host: 127.0.0.1, port: $admin }
+brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
+routing: { mode: ${MODE:-hash} }
+CFG
+}
+
+# Starts the node of $work/node.yaml with these JVM options, sets lb_pid, waits until it answers.
+start_node() { # [JVM_OPTION...]
+  java "$@" -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
+  for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
 }

@@ -7,6 +7,7 @@
 # MODE=table runs the node in table mode (every cycle's client id is new: each connect writes a
 # sticky entry); CLUSTER=1 makes the node a one-member Hazelcast cluster, so that table reads and
 # writes go through the ReplicatedMaps as in a real tier.
+# shellcheck disable=SC2119 # the helpers of common.sh take their own optional arguments
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cycles=${1:-3000}
@@ -23,19 +24,8 @@ broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
 [ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
 
-printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$broker" > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
-
-reference_haproxy_cfg "$hap" "$broker" > "$work/haproxy.cfg"
-haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
-
-cat > "$work/node.yaml" <<CFG
-node: { id: lb-bench }
-listeners: [ { name: tcp, host: 127.0.0.1, port: $lb } ]
-admin: { host: 127.0.0.1, port: $admin }
-brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
-routing: { mode: ${MODE:-hash} }
-CFG
+start_broker_and_haproxy
+write_node_yaml
 if [ "${CLUSTER:-0}" = 1 ]; then
   hz=$(free_port)
   cat > "$work/hazelcast.yaml" <<CFG
@@ -52,8 +42,6 @@ hazelcast:
 CFG
   printf 'cluster: { hazelcastConfig: %s }\n' "$work/hazelcast.yaml" >> "$work/node.yaml"
 fi
-java -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
-
+start_node
 echo "mqttlb node: mode ${MODE:-hash}, $([ "${CLUSTER:-0}" = 1 ] && echo 'one-member Hazelcast cluster' || echo standalone)"
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
 java -cp "$(cat "$work/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"

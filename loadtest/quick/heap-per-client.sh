@@ -8,6 +8,7 @@
 # grew most (jcmd GC.class_histogram, per client). Loopback only, free ports; everything it starts
 # it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
 #   bash loadtest/quick/heap-per-client.sh [CLIENTS (5000)]
+# shellcheck disable=SC2119 # the helpers of common.sh take their own optional arguments
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients=${1:-5000}
@@ -23,23 +24,9 @@ trap cleanup EXIT
 broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
 [ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 
-printf 'listener %s 127.0.0.1\nallow_anonymous true\nmax_connections -1\n' "$broker" > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
-
-reference_haproxy_cfg "$hap" "$broker" "$((clients + 100))" > "$work/haproxy.cfg"
-haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
-sleep 0.5
-kill -0 "$hap_pid" 2>/dev/null || { echo "heap-per-client: haproxy did not start:" >&2; cat "$work/haproxy.log" >&2; exit 2; }
-
-cat > "$work/node.yaml" <<CFG
-node: { id: lb-footprint }
-listeners: [ { name: tcp, host: 127.0.0.1, port: $lb } ]
-admin: { host: 127.0.0.1, port: $admin }
-brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
-routing: { mode: ${MODE:-hash} }
-CFG
-java -Xmx512m -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
-for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
+start_broker_and_haproxy "$((clients + 100))"
+write_node_yaml
+start_node -Xmx512m
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 heap_kib() { # used heap of the node after a full GC
