@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.Ports;
+import java.net.Socket;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,20 +19,26 @@ import org.junit.jupiter.api.Test;
  */
 class RedispatchEndToEndTest {
   private static LocalTier tier;
+  private static Socket deadBroker;
 
   @BeforeAll
   static void startTier() throws Exception {
     // b4 is configured but nothing listens on its port: every connect to it is refused.
+    deadBroker = Ports.refusing();
     tier = LocalTier.start(3, config -> {
       List<BrokerConfig> brokers = new ArrayList<>(config.brokers());
-      brokers.add(new BrokerConfig("b4", "127.0.0.1", Ports.free(), 1));
+      brokers.add(new BrokerConfig("b4", "127.0.0.1", deadBroker.getLocalPort(), 1));
       return config.withBrokers(brokers);
     });
   }
 
   @AfterAll
   static void stopTier() throws Exception {
-    tier.close();
+    try {
+      tier.close();
+    } finally {
+      deadBroker.close();
+    }
   }
 
   @Test

@@ -96,9 +96,11 @@ class ProbeTest {
 
   @Test
   void bothProbesCallAClosedPortDown() throws Exception {
-    int nobody = Ports.free();
-    assertFalse(check(HealthProbeKind.MQTT, nobody));
-    assertFalse(check(HealthProbeKind.TCP, nobody));
+    try (java.net.Socket refusing = Ports.refusing()) {
+      int nobody = refusing.getLocalPort();
+      assertFalse(check(HealthProbeKind.MQTT, nobody));
+      assertFalse(check(HealthProbeKind.TCP, nobody));
+    }
   }
 
   @Test
