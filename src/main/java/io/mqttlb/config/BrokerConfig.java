@@ -3,9 +3,10 @@ package io.mqttlb.config;
 /**
  * A broker behind the tier. {@code host} is a name or IP literal; an IPv6 literal is held without
  * brackets and {@link #address()} adds them back: {@code ("b1", "::1", 1883, 1).address()} is
- * {@code [::1]:1883}.
+ * {@code [::1]:1883}. {@code sendProxyProtocol} says whether relayed connections (and health
+ * probes) start with a PROXY protocol header.
  */
-public record BrokerConfig(String id, String host, int port, int weight) {
+public record BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol) {
   public static final int MIN_PORT = 1;
   public static final int DEFAULT_WEIGHT = 1;
   public static final int MIN_WEIGHT = 1;
@@ -17,6 +18,19 @@ public record BrokerConfig(String id, String host, int port, int weight) {
     Require.host("host", host);
     Require.inRange("port", port, MIN_PORT, ListenerConfig.MAX_PORT);
     Require.inRange("weight", weight, MIN_WEIGHT, MAX_WEIGHT);
+    if (sendProxyProtocol == null) {
+      throw new InvalidFieldException("sendProxyProtocol", "is missing");
+    }
+  }
+
+  /** A broker that gets no PROXY protocol header. */
+  public BrokerConfig(String id, String host, int port, int weight) {
+    this(id, host, port, weight, ProxyProtocol.NONE);
+  }
+
+  /** This broker with {@code sendProxyProtocol} set. */
+  public BrokerConfig withSendProxyProtocol(ProxyProtocol version) {
+    return new BrokerConfig(id, host, port, weight, version);
   }
 
   /**
