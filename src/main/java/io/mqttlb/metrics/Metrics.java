@@ -53,6 +53,18 @@ public final class Metrics {
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
   public static final String REASON_MAX_CONNECTIONS = "max_connections";
   public static final String REASON_NO_BROKER = "no_broker";
+  /** A listener that accepts the PROXY protocol got no valid header first. */
+  public static final String REASON_PROXY_HEADER = "proxy_header";
+  /** The CONNECT came back to this node through a relay loop; see {@link #RELAY_LOOPS}. */
+  public static final String REASON_RELAY_LOOP = "relay_loop";
+  /**
+   * Relay loops cut, by kind: {@code own_listener} (a broker address that is this node's own
+   * listener, seen at dial time) or {@code repeated_connect} (the same CONNECT bytes relayed again
+   * and again while none of them has been answered: a loop through other nodes or names).
+   */
+  public static final String RELAY_LOOPS = "mqttlb_relay_loops";
+  public static final String LOOP_OWN_LISTENER = "own_listener";
+  public static final String LOOP_REPEATED_CONNECT = "repeated_connect";
 
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger clientsActive = new AtomicInteger();
@@ -66,6 +78,7 @@ public final class Metrics {
   private final Map<String, BooleanSupplier> brokerUpSources = new ConcurrentHashMap<>();
   private final Map<String, Counter> moved = new ConcurrentHashMap<>();
   private final Map<String, Counter> moveDisconnects = new ConcurrentHashMap<>();
+  private final Map<String, Counter> relayLoops = new ConcurrentHashMap<>();
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
   /**
@@ -116,6 +129,18 @@ public final class Metrics {
 
   public double rejectedCount(String reason) {
     Counter counter = rejections.get(reason);
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** A relay loop was cut; {@code kind} is {@link #LOOP_OWN_LISTENER} or {@link #LOOP_REPEATED_CONNECT}. */
+  public void relayLoop(String kind) {
+    relayLoops.computeIfAbsent(kind, k -> Counter.builder(RELAY_LOOPS).tag("kind", k)
+        .description("Relay loops cut (a broker address leading back to a node)").register(registry))
+        .increment();
+  }
+
+  public double relayLoopCount(String kind) {
+    Counter counter = relayLoops.get(kind);
     return counter == null ? 0 : counter.count();
   }
 

@@ -20,12 +20,10 @@ import io.mqttlb.proxy.ProxyRuntime;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -139,27 +137,19 @@ public final class BalancerNode {
   }
 
   /**
-   * Deploys one listener instance per event loop on the same host and port: Vert.x binds the socket
-   * once and spreads accepted connections over the instances. Instances asked for port 0 would each
-   * bind their own ephemeral port, so port 0 is first resolved to one free port.
+   * Deploys a listener: one Netty server channel on Vert.x's event loops (one per loop with epoll's
+   * SO_REUSEPORT), whose clients each relay on the event loop that accepted them.
    */
   private Future<Void> deployListener(ListenerConfig listener, ProxyRuntime runtime) {
-    int port;
-    try {
-      port = listener.port() == 0 ? FreePort.on(listener.host()) : listener.port();
-    } catch (IOException e) {
-      return Future.failedFuture(new IllegalStateException("listener " + listener.name() + ": no free port on "
-          + listener.host() + ": " + e.getMessage(), e));
-    }
-    return vertx.deployVerticle(() -> new ListenerVerticle(listener, port, runtime),
-            new DeploymentOptions().setInstances(eventLoops()))
+    ListenerVerticle verticle = new ListenerVerticle(listener, listener.port(), runtime);
+    return vertx.deployVerticle(verticle)
         .<Void>map(id -> {
           listenerDeployments.add(id);
-          listenerPorts.put(listener.name(), port);
+          listenerPorts.put(listener.name(), verticle.actualPort());
           return null;
         })
         .recover(e -> Future.failedFuture(new IllegalStateException("listener " + listener.name()
-            + ": cannot listen on " + listener.host() + ":" + port + ": " + e.getMessage(), e)));
+            + ": cannot listen on " + listener.host() + ":" + listener.port() + ": " + e.getMessage(), e)));
   }
 
   /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
@@ -176,10 +166,6 @@ public final class BalancerNode {
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "admin: cannot listen on " + config.admin().host() + ":" + config.admin().port() + ": " + e.getMessage(), e)));
-  }
-
-  private static int eventLoops() {
-    return VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE;
   }
 
   /**

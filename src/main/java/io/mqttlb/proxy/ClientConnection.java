@@ -1,47 +1,55 @@
 package io.mqttlb.proxy;
 
 import io.mqttlb.cluster.StickyEvent;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.BrokerMeters;
 import io.mqttlb.mqtt.Connack;
 import io.mqttlb.mqtt.ConnectInfo;
-import io.mqttlb.mqtt.ConnectParser;
-import io.mqttlb.mqtt.ConnectResult;
 import io.mqttlb.mqtt.ServerDisconnect;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingKey;
-import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetSocket;
-import io.vertx.core.net.SocketAddress;
-import java.util.Arrays;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.haproxy.HAProxyCommand;
+import io.netty.handler.codec.haproxy.HAProxyMessage;
+import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client connection, from its first byte to its close. Confined to the event loop of the
- * listener that accepted it, so it needs no locks.
+ * One client connection, from its first byte to its close: the client's channel, and once routed
+ * the broker's. Confined to the event loop of the client's channel (the broker channel is opened on
+ * the same loop), so it needs no locks.
  *
  * <pre>
  *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
- *          |  invalid, too large, timeout          | every broker failed
- *          +---------------------------------------+--> CLOSED (no broker connection is left open)
+ *          |  invalid, too large, timeout,          | every broker failed
+ *          |  no valid PROXY header                 |
+ *          +----------------------------------------+--> CLOSED (no broker connection is left open)
  * </pre>
  *
- * <p>The client's bytes are buffered until they hold a complete CONNECT, the client is paused while
- * the broker connection opens, the buffered bytes (CONNECT and anything pipelined after it) are
- * replayed to the broker, and from then on bytes flow both ways through {@link Forwarder}s. Closing
- * either side closes the other. In table mode the client's sticky entry is written when the relay
- * starts and refreshed when it ends, so that its TTL counts from the last disconnect (DESIGN §2.4).
+ * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → {@link ConnectReader}
+ * → (once routed) {@link RelayHandler}; the broker pipeline is [the PROXY header, written first
+ * when the broker wants one] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
+ * client, whose relay can end between two packets). Closing either side closes the other. In table
+ * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
+ * that its TTL counts from the last disconnect.
  */
 final class ClientConnection {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
-  /** Re-parse a partial CONNECT on every read only while it is this short; see {@link #worthParsing}. */
-  private static final int EARLY_PARSE_BYTES = 32;
   private static final int MQTT_5 = 5;
   private static final byte[] USE_ANOTHER_SERVER = ServerDisconnect.withReason(ServerDisconnect.USE_ANOTHER_SERVER);
   /** How long a moved MQTT 5 client's relay waits for a packet boundary (and the DISCONNECT's write). */
@@ -49,171 +57,230 @@ final class ClientConnection {
 
   private enum State { AWAITING_CONNECT, DIALING, RELAYING, CLOSED }
 
-  private final Vertx vertx;
-  private final NetSocket client;
-  private final NetClient brokerClient;
+  private final Channel client;
   private final ProxyRuntime runtime;
   private final Metrics metrics;
-  private final SocketAddress remote;
+  private final BrokerDialer dialer;
   private final RelayedClients relayed;
+  private final ConnectReader reader;
+  /** Where the client is, and the address it connected to: its socket's, or a PROXY header's. */
+  private InetSocketAddress clientAddress;
+  private InetSocketAddress localAddress;
+  private boolean awaitingProxyHeader;
 
   private State state = State.AWAITING_CONNECT;
-  private byte[] pending = new byte[128];
-  private int pendingLength;
-  private long connectTimer = -1;
-  private NetSocket broker;
+  private ScheduledFuture<?> connectTimer;
+  private Channel broker;
   private BrokerMeters brokerMeters;
   private RouteDecision routed;
   private int protocolLevel;
+  /** The CONNECT's fingerprint while it waits for the broker's first byte (see {@link LoopGuard}); 0 otherwise. */
+  private long pendingFingerprint;
   /** The broker→client relay of an MQTT 5 client, which can end at a packet boundary; null otherwise. */
-  private BoundaryForwarder toClient;
+  private BoundaryRelayHandler toClient;
   private boolean moving;
 
-  ClientConnection(Vertx vertx, NetSocket client, NetClient brokerClient, ProxyRuntime runtime,
-                   RelayedClients relayed) {
-    this.vertx = vertx;
-    this.relayed = relayed;
+  ClientConnection(Channel client, ProxyRuntime runtime, BrokerDialer dialer, RelayedClients relayed,
+                   boolean awaitingProxyHeader) {
     this.client = client;
-    this.brokerClient = brokerClient;
     this.runtime = runtime;
     this.metrics = runtime.metrics();
-    this.remote = client.remoteAddress(); // formatted only if a debug line is written
+    this.dialer = dialer;
+    this.relayed = relayed;
+    this.awaitingProxyHeader = awaitingProxyHeader;
+    this.clientAddress = (InetSocketAddress) client.remoteAddress();
+    this.localAddress = (InetSocketAddress) client.localAddress();
+    this.reader = new ConnectReader(this, runtime.parser());
   }
 
+  ConnectReader reader() {
+    return reader;
+  }
+
+  /** Starts the CONNECT timer (which also covers the PROXY header) and watches the client's close. */
   void start() {
-    client.handler(this::onConnectBytes);
-    client.closeHandler(v -> onClientClosed());
-    client.exceptionHandler(e -> {
-      log.debug("client {}: {}", remote, e.toString());
-      client.close();
-    });
-    connectTimer = vertx.setTimer(runtime.limits().connectTimeout().toMillis(), id -> {
-      connectTimer = -1;
-      if (state == State.AWAITING_CONNECT) {
-        reject(Metrics.REASON_CONNECT_TIMEOUT, "no complete CONNECT within " + runtime.limits().connectTimeout(), null);
-      }
-    });
+    connectTimer = client.eventLoop().schedule(this::connectTimedOut,
+        runtime.limits().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    client.closeFuture().addListener((ChannelFutureListener) f -> onClientClosed());
   }
 
-  private void onConnectBytes(Buffer data) {
+  private void connectTimedOut() {
+    connectTimer = null;
+    if (state != State.AWAITING_CONNECT) {
+      return;
+    }
+    if (awaitingProxyHeader) {
+      reject(Metrics.REASON_PROXY_HEADER, "no PROXY header within " + runtime.limits().connectTimeout(), null);
+    } else {
+      reject(Metrics.REASON_CONNECT_TIMEOUT, "no complete CONNECT within " + runtime.limits().connectTimeout(), null);
+    }
+  }
+
+  /** The upstream balancer's PROXY header: its addresses are the client's from now on. */
+  void proxied(HAProxyMessage header) {
+    awaitingProxyHeader = false;
+    // LOCAL (v2) and UNKNOWN (v1) headers carry no addresses: the upstream's own connection, e.g. its health check.
+    if (header.command() != HAProxyCommand.PROXY || header.sourceAddress() == null || header.destinationAddress() == null) {
+      return;
+    }
+    InetAddress source = NetUtil.createInetAddressFromIpAddressString(header.sourceAddress());
+    InetAddress destination = NetUtil.createInetAddressFromIpAddressString(header.destinationAddress());
+    if (source != null && destination != null) {
+      clientAddress = new InetSocketAddress(source, header.sourcePort());
+      localAddress = new InetSocketAddress(destination, header.destinationPort());
+    }
+  }
+
+  /** A valid CONNECT arrived; the client has stopped reading. Routes it and dials its broker. */
+  void connectReceived(ConnectInfo info, long fingerprint) {
+    if (state != State.AWAITING_CONNECT) {
+      return;
+    }
+    cancelConnectTimer();
+    state = State.DIALING;
+    protocolLevel = info.protocolLevel();
+    if (!runtime.loops().enter(fingerprint)) {
+      reject(Metrics.REASON_RELAY_LOOP, "the same CONNECT is already waiting for its broker too often (relay loop)",
+          Connack.serverUnavailable(protocolLevel));
+      return;
+    }
+    pendingFingerprint = fingerprint;
+    String sourceIp = clientAddress.getAddress().getHostAddress();
+    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIp);
+    if (decision == null) {
+      reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(protocolLevel));
+      return;
+    }
+    dial(decision, null);
+  }
+
+  private void dial(RouteDecision decision, Set<String> tried) {
+    long started = System.nanoTime();
+    dialer.connect(client.eventLoop(), decision.broker())
+        .addListener((ChannelFutureListener) done -> dialed(done, decision, tried, started));
+  }
+
+  private void dialed(ChannelFuture done, RouteDecision decision, Set<String> tried, long started) {
+    String brokerId = decision.broker().id();
+    BrokerMeters meters = metrics.broker(brokerId);
+    if (!done.isSuccess()) {
+      meters.connectFailed();
+      runtime.suspicion().suspect(brokerId);
+      runtime.probes().probeNow(brokerId); // confirms a dead broker before its next scheduled check
+      redispatch(decision, tried, done.cause().getMessage());
+      return;
+    }
+    Channel channel = done.channel();
+    if (state == State.CLOSED) {
+      channel.close(); // the client left while we dialed
+      return;
+    }
+    InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
+    if (runtime.loops().isOwnListener(remote)) {
+      channel.close();
+      runtime.loops().ownListenerReached(brokerId, remote);
+      runtime.suspicion().suspect(brokerId);
+      redispatch(decision, tried, "its address " + remote + " is this node's own listener");
+      return;
+    }
+    runtime.suspicion().clear(brokerId);
+    meters.connected(System.nanoTime() - started);
+    startRelay(channel, meters, decision);
+  }
+
+  /** The next broker clockwise for a client whose broker failed, or "server unavailable" when none is left. */
+  private void redispatch(RouteDecision failed, Set<String> tried, String why) {
     if (state == State.CLOSED) {
       return;
     }
-    int before = pendingLength;
-    append(data);
-    if (state != State.AWAITING_CONNECT || !worthParsing(before)) {
-      return; // DIALING: the client is paused; stragglers of the last read are replayed with the rest
-    }
-    ConnectResult result = runtime.parser().parse(pending, 0, pendingLength);
-    if (result.needsMore()) {
+    Set<String> triedNow = tried == null ? new HashSet<>() : tried;
+    triedNow.add(failed.broker().id());
+    RouteDecision next = runtime.router().next(failed, triedNow);
+    if (next == null) {
+      reject(Metrics.REASON_NO_BROKER, "every broker failed, last " + failed.broker().id() + ": " + why,
+          Connack.serverUnavailable(protocolLevel));
       return;
     }
-    if (result.isInvalid()) {
-      reject(result.reason().metricLabel(), result.detail(),
-          Connack.forRejection(result.protocolLevel(), result.reason()));
-      return;
-    }
-    client.pause();
-    cancelConnectTimer();
-    state = State.DIALING;
-    ConnectInfo info = result.info();
-    protocolLevel = info.protocolLevel();
-    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), remote.hostAddress());
-    if (decision == null) {
-      reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(info.protocolLevel()));
-      return;
-    }
-    dial(decision, info, new HashSet<>());
+    metrics.broker(failed.broker().id()).redispatched();
+    log.debug("client {} key {}: broker {} failed ({}), redispatching to {}", clientAddress,
+        failed.key().value(), failed.broker().id(), why, next.broker().id());
+    dial(next, triedNow);
   }
 
-  /**
-   * A read is parsed when the bytes before it were few (so that garbage and wrong protocol names
-   * are refused at the first read that shows them) or once the declared packet length has arrived:
-   * re-parsing a large CONNECT fed one byte at a time on every read would cost quadratic time.
-   */
-  private boolean worthParsing(int lengthBeforeRead) {
-    if (lengthBeforeRead <= EARLY_PARSE_BYTES) {
-      return true;
-    }
-    int declared = ConnectParser.declaredPacketLength(pending, 0, pendingLength);
-    return declared < 0 || pendingLength >= declared;
-  }
-
-  private void dial(RouteDecision decision, ConnectInfo info, Set<String> tried) {
-    String brokerId = decision.broker().id();
-    long started = System.nanoTime();
-    brokerClient.connect(decision.broker().port(), decision.broker().host()).onComplete(ar -> {
-      BrokerMeters meters = metrics.broker(brokerId);
-      if (ar.failed()) {
-        meters.connectFailed();
-        runtime.suspicion().suspect(brokerId);
-        runtime.probes().probeNow(brokerId); // confirms a dead broker before its next scheduled check
-        if (state == State.CLOSED) {
-          return;
-        }
-        tried.add(brokerId);
-        RouteDecision next = runtime.router().next(decision, tried);
-        if (next == null) {
-          reject(Metrics.REASON_NO_BROKER, "every broker failed, last " + brokerId + ": " + ar.cause().getMessage(),
-              Connack.serverUnavailable(info.protocolLevel()));
-          return;
-        }
-        meters.redispatched();
-        log.debug("client {} key {}: broker {} failed ({}), redispatching to {}", remote,
-            decision.key().value(), brokerId, ar.cause().getMessage(), next.broker().id());
-        dial(next, info, tried);
-        return;
-      }
-      NetSocket socket = ar.result();
-      if (state == State.CLOSED) {
-        socket.close(); // the client left while we dialed
-        return;
-      }
-      runtime.suspicion().clear(brokerId);
-      meters.connected(System.nanoTime() - started);
-      startRelay(socket, meters, decision);
-    });
-  }
-
-  private void startRelay(NetSocket socket, BrokerMeters meters, RouteDecision decision) {
+  private void startRelay(Channel channel, BrokerMeters meters, RouteDecision decision) {
     state = State.RELAYING;
-    broker = socket;
-    broker.setWriteQueueMaxSize(ListenerVerticle.WRITE_QUEUE_MAX_BYTES);
+    broker = channel;
     brokerMeters = meters;
     routed = decision;
     relayed.add(this);
     metrics.routed(decision.source());
     recordSticky(StickyEvent.CONNECTED);
-    log.debug("client {} key {} ({}) -> broker {}", remote, decision.key().value(), decision.key().source().label(),
-        decision.broker().id());
-    broker.closeHandler(v -> onBrokerClosed());
-    broker.exceptionHandler(e -> {
-      log.debug("broker {} for client {}: {}", decision.broker().id(), remote, e.toString());
-      broker.close();
-    });
-    broker.write(Buffer.buffer(Arrays.copyOf(pending, pendingLength)));
-    pending = null;
-    if (protocolLevel == MQTT_5) {
-      toClient = new BoundaryForwarder(vertx, broker, client, metrics::relayedToClient);
-      broker.handler(toClient);
-    } else {
-      broker.handler(new Forwarder(broker, client, metrics::relayedToClient)); // 3.x: nothing to track
+    log.debug("client {} key {} ({}) -> broker {}", clientAddress, decision.key().value(),
+        decision.key().source().label(), decision.broker().id());
+    channel.closeFuture().addListener((ChannelFutureListener) f -> onBrokerClosed());
+    ProxyProtocol proxyProtocol = decision.broker().sendProxyProtocol();
+    if (proxyProtocol != ProxyProtocol.NONE) {
+      // The encoder handles this one message; the relay writes plain buffers after it.
+      channel.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+      channel.write(ProxyHeaders.forClient(proxyProtocol, clientAddress, localAddress), channel.voidPromise());
+      channel.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
     }
-    client.handler(new Forwarder(client, broker, metrics::relayedToBroker));
-    client.resume();
+    RelayHandler fromBroker = protocolLevel == MQTT_5 ? (toClient = new BoundaryRelayHandler(this, client))
+        : new RelayHandler(this, client, true);
+    channel.pipeline().addLast("relay", fromBroker);
+    channel.writeAndFlush(reader.takeBuffered(), channel.voidPromise());
+    client.pipeline().replace(reader, "relay", new RelayHandler(this, channel, false));
+    client.config().setAutoRead(true);
+    channel.config().setAutoRead(true);
   }
 
-  private void reject(String reason, String detail, byte[] connack) {
+  /** Counts relayed bytes; the broker's first byte (its CONNACK) ends the CONNECT's pending time. */
+  void relayed(boolean fromBroker, int bytes) {
+    if (fromBroker) {
+      if (pendingFingerprint != 0) {
+        leaveLoopGuard();
+      }
+      metrics.relayedToClient(bytes);
+    } else {
+      metrics.relayedToBroker(bytes);
+    }
+  }
+
+  /**
+   * The channel {@code reader} writes into drained: {@code reader}, paused by back-pressure, may read
+   * again, except a broker whose stream was cut for a DISCONNECT (nothing after the cut may reach
+   * the client).
+   */
+  void resume(Channel reader) {
+    if (reader == broker && toClient != null && toClient.finished()) {
+      return;
+    }
+    reader.config().setAutoRead(true);
+  }
+
+  void reject(String reason, String detail, byte[] connack) {
     state = State.CLOSED;
     cancelConnectTimer();
-    pending = null;
+    leaveLoopGuard();
     metrics.connectRejected(reason);
-    log.debug("closing client {}: {} ({})", remote, reason, detail);
-    if (connack != null) {
-      client.write(Buffer.buffer(connack)).onComplete(v -> client.close());
+    log.debug("closing client {}: {} ({})", clientAddress, reason, detail);
+    if (connack != null && client.isActive()) {
+      client.writeAndFlush(Unpooled.wrappedBuffer(connack)).addListener(ChannelFutureListener.CLOSE);
     } else {
       client.close();
     }
+  }
+
+  /** An exception on either channel: a missing PROXY header is a rejection, anything else a debug line and a close. */
+  void failed(Channel channel, Throwable cause) {
+    if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
+      if (state == State.AWAITING_CONNECT) {
+        reject(Metrics.REASON_PROXY_HEADER, cause.getMessage(), null);
+      }
+      return;
+    }
+    log.debug("{} of client {}: {}", channel == client ? "connection" : "broker connection", clientAddress, cause.toString());
+    channel.close();
   }
 
   private void onClientClosed() {
@@ -222,16 +289,35 @@ final class ClientConnection {
     State was = state;
     state = State.CLOSED;
     if (was == State.RELAYING) {
-      broker.close();
+      closeOnFlush(broker);
+    } else {
+      leaveLoopGuard();
     }
   }
 
   private void onBrokerClosed() {
     brokerMeters.disconnected();
     state = State.CLOSED;
-    client.close();
+    leaveLoopGuard();
+    closeOnFlush(client);
     relayed.remove(this);
     recordSticky(StickyEvent.DISCONNECTED); // the broker side closes last in every relay: refresh once, here
+  }
+
+  /** Closes a channel once what was written to it has been flushed. */
+  static void closeOnFlush(Channel channel) {
+    if (channel.isActive()) {
+      channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      channel.close();
+    }
+  }
+
+  private void leaveLoopGuard() {
+    if (pendingFingerprint != 0) {
+      runtime.loops().leave(pendingFingerprint);
+      pendingFingerprint = 0;
+    }
   }
 
   /** The broker this client is relayed to; while relaying. */
@@ -260,14 +346,14 @@ final class ClientConnection {
     }
     moving = true;
     metrics.moved(kind);
-    log.debug("client {} key {}: moving away from broker {} ({})", remote, routed.key().value(), brokerId(), kind);
+    log.debug("client {} key {}: moving away from broker {} ({})", clientAddress, routed.key().value(), brokerId(), kind);
     if (toClient == null) {
       client.close(); // closes the broker side too
       return true;
     }
     // Read before the call: the write of the DISCONNECT may complete, and report, within it.
     boolean atOnce = toClient.atBoundary();
-    toClient.cutAndSend(USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
+    toClient.cutAndSend(broker.pipeline().context(toClient), USE_ANOTHER_SERVER, DISCONNECT_GRACE_MILLIS, sent -> {
       metrics.moveDisconnect(!sent ? Metrics.MOVE_GIVEN_UP : atOnce ? Metrics.MOVE_SENT_AT_ONCE : Metrics.MOVE_SENT_AFTER_PACKET);
       client.close();
       broker.close();
@@ -282,19 +368,10 @@ final class ClientConnection {
     }
   }
 
-  private void append(Buffer data) {
-    int length = data.length();
-    if (pendingLength + length > pending.length) {
-      pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + length));
-    }
-    data.getBytes(0, length, pending, pendingLength);
-    pendingLength += length;
-  }
-
   private void cancelConnectTimer() {
-    if (connectTimer >= 0) {
-      vertx.cancelTimer(connectTimer);
-      connectTimer = -1;
+    if (connectTimer != null) {
+      connectTimer.cancel(false);
+      connectTimer = null;
     }
   }
 }

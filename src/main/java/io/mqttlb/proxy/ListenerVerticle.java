@@ -2,32 +2,71 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.metrics.Metrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
-import io.vertx.core.net.NetServer;
-import io.vertx.core.net.NetServerOptions;
-import io.vertx.core.net.NetSocket;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Accepts MQTT clients on one listener and hands each to a {@link ClientConnection}. A node deploys
- * one instance per event loop on the same host and port; Vert.x spreads accepted connections over
- * them, and each client's broker connection is opened from the same event loop, so both sockets of
- * a relay live on one thread.
+ * One MQTT listener of a node: a Netty server channel on Vert.x's event loops whose accepted
+ * clients each get a {@link ClientConnection}. Vert.x is the control plane (this verticle's life
+ * follows the node's), the data plane is plain Netty: each client channel's pipeline is
+ *
+ * <pre>
+ *   [HAProxyMessageDecoder → ProxyHeaderReader]   when the listener accepts the PROXY protocol
+ *   [TLS]  [WebSocket]                            slots for the next stages
+ *   ConnectReader                                 until the CONNECT is routed, then the relay
+ * </pre>
+ *
+ * <p>With native epoll the listener binds one socket per event loop with {@code SO_REUSEPORT}, so
+ * the kernel spreads new connections over the loops and each loop accepts its own (HAProxy's
+ * {@code shards by-thread}); otherwise one socket accepts for all loops. Stopping closes the
+ * listening sockets, then every connection the listener accepted.
  */
 public final class ListenerVerticle extends VerticleBase {
-  /** Per-socket write queue bound: what one slow peer can make the node hold for it. */
-  static final int WRITE_QUEUE_MAX_BYTES = 64 * 1024;
+  private static final Logger log = LoggerFactory.getLogger(ListenerVerticle.class);
+  /**
+   * Per-channel outbound bounds: past the high mark the other side of the relay stops reading, below
+   * the low mark it reads again. What one slow peer can make the node hold for it.
+   */
+  static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+  /** {@code -Dmqttlb.listener.reusePort=false} keeps one accepting socket even on epoll (for comparisons). */
+  static final boolean REUSE_PORT = Boolean.parseBoolean(System.getProperty("mqttlb.listener.reusePort", "true"));
 
   private final ListenerConfig listener;
   private final int port;
   private final ProxyRuntime runtime;
-  private NetServer server;
-  private NetClient brokerClient;
-  private RelayedClients relayed;
+  private final List<Channel> serverChannels = new ArrayList<>();
+  private final List<ScheduledFuture<?>> refreshers = new ArrayList<>();
+  private final Map<EventLoop, RelayedClients> relayedByLoop = new ConcurrentHashMap<>();
+  private ChannelGroup connections;
+  private BrokerDialer dialer;
+  private int actualPort;
 
-  /** @param port the port to bind: the configured one, or the one the first instance bound */
+  /** @param port the port to bind: the configured one (0: any free port) */
   public ListenerVerticle(ListenerConfig listener, int port, ProxyRuntime runtime) {
     this.listener = listener;
     this.port = port;
@@ -36,42 +75,120 @@ public final class ListenerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    relayed = new RelayedClients(context);
-    runtime.relays().register(relayed);
-    brokerClient = vertx.createNetClient(new NetClientOptions()
-        .setConnectTimeout((int) runtime.limits().backendConnectTimeout().toMillis())
-        .setTcpNoDelay(true));
-    server = vertx.createNetServer(new NetServerOptions()
-            .setHost(listener.host())
-            .setPort(port)
-            .setTcpNoDelay(true))
-        .connectHandler(this::accept);
+    NettyLoops loops = NettyLoops.of(vertx);
+    connections = new DefaultChannelGroup(listener.name(), ImmediateEventExecutor.INSTANCE);
+    dialer = new BrokerDialer(loops, runtime.limits().backendConnectTimeout());
     long refreshMillis = runtime.state().stickyRefreshInterval().toMillis();
-    vertx.setPeriodic(refreshMillis, id -> relayed.refreshSticky(runtime.router().mode()));
-    return server.listen();
-  }
-
-  /** The port this instance listens on (useful when the configured port is 0). */
-  public int actualPort() {
-    return server.actualPort();
-  }
-
-  private void accept(NetSocket socket) {
-    Metrics metrics = runtime.metrics();
-    socket.setWriteQueueMaxSize(WRITE_QUEUE_MAX_BYTES);
-    if (metrics.clientOpened() > runtime.limits().maxConnections()) {
-      socket.closeHandler(v -> metrics.clientClosed());
-      metrics.connectRejected(Metrics.REASON_MAX_CONNECTIONS);
-      socket.close();
-      return;
+    for (EventExecutor executor : loops.workers()) {
+      RelayedClients relayed = relayedOn((EventLoop) executor);
+      refreshers.add(executor.scheduleAtFixedRate(() -> relayed.refreshSticky(runtime.router().mode()),
+          refreshMillis, refreshMillis, TimeUnit.MILLISECONDS));
     }
-    new ClientConnection(vertx, socket, brokerClient, runtime, relayed).start();
+    ClientInitializer initializer = new ClientInitializer();
+    if (REUSE_PORT && loops.nativeTransport()) {
+      List<EventLoop> shards = new ArrayList<>();
+      loops.workers().forEach(executor -> shards.add((EventLoop) executor));
+      return bindShards(loops, initializer, shards, 0);
+    }
+    return bind(serverBootstrap(loops, loops.acceptors(), loops.workers(), initializer), port);
+  }
+
+  /** Binds one SO_REUSEPORT socket per event loop: the first on the configured port, the others on the port it got. */
+  private Future<Void> bindShards(NettyLoops loops, ClientInitializer initializer, List<EventLoop> shards, int index) {
+    if (index == shards.size()) {
+      return Future.succeededFuture();
+    }
+    EventLoop loop = shards.get(index);
+    ServerBootstrap bootstrap = serverBootstrap(loops, loop, loop, initializer)
+        .option(EpollChannelOption.SO_REUSEPORT, true);
+    return bind(bootstrap, index == 0 ? port : actualPort)
+        .compose(v -> bindShards(loops, initializer, shards, index + 1));
+  }
+
+  private ServerBootstrap serverBootstrap(NettyLoops loops, EventLoopGroup parent, EventLoopGroup children,
+                                          ChannelHandler initializer) {
+    return new ServerBootstrap()
+        .group(parent, children)
+        .channelFactory(loops.serverChannels())
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+        .childHandler(initializer);
+  }
+
+  private Future<Void> bind(ServerBootstrap bootstrap, int bindPort) {
+    Promise<Void> bound = Promise.promise();
+    bootstrap.bind(listener.host(), bindPort).addListener(f -> context.runOnContext(v -> {
+      if (!f.isSuccess()) {
+        bound.fail(f.cause());
+        return;
+      }
+      Channel channel = ((io.netty.channel.ChannelFuture) f).channel();
+      serverChannels.add(channel);
+      InetSocketAddress address = (InetSocketAddress) channel.localAddress();
+      actualPort = address.getPort();
+      runtime.loops().listening(address);
+      bound.complete();
+    }));
+    return bound.future();
+  }
+
+  private RelayedClients relayedOn(EventLoop loop) {
+    return relayedByLoop.computeIfAbsent(loop, l -> {
+      RelayedClients relayed = new RelayedClients(l);
+      runtime.relays().register(relayed);
+      return relayed;
+    });
+  }
+
+  /** The port this listener listens on (useful when the configured port is 0). */
+  public int actualPort() {
+    return actualPort;
+  }
+
+  /** Builds each accepted client's pipeline; shared by every channel of the listener. */
+  @ChannelHandler.Sharable
+  private final class ClientInitializer extends ChannelInitializer<Channel> {
+    @Override
+    protected void initChannel(Channel channel) {
+      Metrics metrics = runtime.metrics();
+      if (metrics.clientOpened() > runtime.limits().maxConnections()) {
+        channel.closeFuture().addListener(f -> metrics.clientClosed());
+        metrics.connectRejected(Metrics.REASON_MAX_CONNECTIONS);
+        channel.close();
+        return;
+      }
+      connections.add(channel);
+      RelayedClients relayed = relayedOn(channel.eventLoop());
+      ClientConnection connection = new ClientConnection(channel, runtime, dialer, relayed,
+          listener.acceptProxyProtocol());
+      ChannelPipeline pipeline = channel.pipeline();
+      if (listener.acceptProxyProtocol()) {
+        pipeline.addLast("proxy-decoder", new HAProxyMessageDecoder());
+        pipeline.addLast("proxy-header", new ProxyHeaderReader(connection));
+      }
+      // TLS and WebSocket stages go here, between the PROXY header and the CONNECT.
+      pipeline.addLast("connect", connection.reader());
+      connection.start();
+    }
   }
 
   @Override
   public Future<?> stop() {
-    runtime.relays().unregister(relayed);
-    return server.close().compose(v -> brokerClient.close());
+    refreshers.forEach(refresher -> refresher.cancel(false));
+    relayedByLoop.values().forEach(runtime.relays()::unregister);
+    List<Future<Void>> closing = new ArrayList<>();
+    for (Channel channel : serverChannels) {
+      runtime.loops().stoppedListening((InetSocketAddress) channel.localAddress());
+      closing.add(closed(channel.close()));
+    }
+    return Future.all(closing).compose(v -> closed(connections.close())).onFailure(e ->
+        log.debug("listener {}: closing: {}", listener.name(), e.toString()));
   }
 
+  private Future<Void> closed(io.netty.util.concurrent.Future<?> future) {
+    Promise<Void> done = Promise.promise();
+    future.addListener(f -> context.runOnContext(v -> done.complete()));
+    return done.future();
+  }
 }

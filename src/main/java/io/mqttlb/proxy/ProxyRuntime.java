@@ -8,13 +8,14 @@ import io.mqttlb.mqtt.ConnectParser;
 import io.mqttlb.routing.Router;
 
 /**
- * What every listener verticle of a node shares: the router, the limits, the metrics, the node's
- * broker suspicions, the tier's shared state (for sticky writes), the node's health checks (a
- * failed relay connect asks for a check at once) and the registry of relayed clients (for move
- * jobs). All members are thread-safe.
+ * What every listener of a node shares: the router, the limits, the metrics, the node's broker
+ * suspicions, the tier's shared state (for sticky writes), the node's health checks (a failed relay
+ * connect asks for a check at once), the registry of relayed clients (for move jobs) and the relay
+ * loop guard. All members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                           TierState state, ConnectParser parser, ProbeTrigger probes, RelayRegistry relays) {
+                           TierState state, ConnectParser parser, ProbeTrigger probes, RelayRegistry relays,
+                           LoopGuard loops) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
@@ -24,6 +25,6 @@ public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state, ProbeTrigger probes, RelayRegistry relays) {
     return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
-        probes, relays);
+        probes, relays, new LoopGuard(metrics));
   }
 }

@@ -1,17 +1,19 @@
 package io.mqttlb.proxy;
 
 import io.mqttlb.routing.RoutingKey;
+import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiPredicate;
 
 /**
- * Every relayed client of a node, across its event loops: each listener instance registers its
- * {@link RelayedClients}. A selection runs on each event loop for that loop's connections, and a
+ * Every relayed client of a node, across its event loops: each listener registers one
+ * {@link RelayedClients} per event loop. A selection runs on each event loop for that loop's connections, and a
  * selected client is disconnected on its own event loop, so connection state stays confined.
  * Thread-safe.
  */
@@ -33,14 +35,19 @@ public final class RelayRegistry {
    */
   public Future<List<MovableClient>> select(BiPredicate<String, RoutingKey> affected) {
     List<Future<List<MovableClient>>> perLoop = new ArrayList<>();
+    Context caller = Vertx.currentContext(); // answers go back to the caller's context, as a Vert.x call would
     for (RelayedClients loop : loops) {
       Promise<List<MovableClient>> promise = Promise.promise();
-      loop.context().runOnContext(v -> {
+      loop.loop().execute(() -> {
         List<MovableClient> found = new ArrayList<>();
         for (ClientConnection connection : loop.select(affected)) {
-          found.add(new MovableClient(loop.context(), connection));
+          found.add(new MovableClient(loop.loop(), connection));
         }
-        promise.complete(found);
+        if (caller == null) {
+          promise.complete(found);
+        } else {
+          caller.runOnContext(v -> promise.complete(found));
+        }
       });
       perLoop.add(promise.future());
     }
@@ -66,11 +73,11 @@ public final class RelayRegistry {
 
   /** A selected client; {@link #moveAway} hands it to its own event loop. */
   public static final class MovableClient {
-    private final Context context;
+    private final EventLoop loop;
     private final ClientConnection connection;
 
-    MovableClient(Context context, ClientConnection connection) {
-      this.context = context;
+    MovableClient(EventLoop loop, ClientConnection connection) {
+      this.loop = loop;
       this.connection = connection;
     }
 
@@ -79,7 +86,7 @@ public final class RelayRegistry {
      * boundary first. Nothing happens if it has gone meanwhile.
      */
     public void moveAway(String kind) {
-      context.runOnContext(v -> connection.moveAway(kind));
+      loop.execute(() -> connection.moveAway(kind));
     }
   }
 }

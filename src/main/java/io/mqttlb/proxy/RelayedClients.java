@@ -3,7 +3,7 @@ package io.mqttlb.proxy;
 import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RoutingKey;
-import io.vertx.core.Context;
+import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +11,7 @@ import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
- * The relayed connections of one listener instance, confined to its event loop like the
+ * The relayed connections of one listener on one event loop, confined to that loop like the
  * connections themselves; registered with the node's {@link RelayRegistry} so that move jobs can
  * find them. In table mode it refreshes their sticky entries every half TTL (at most
  * every ten minutes), so that a
@@ -20,15 +20,15 @@ import java.util.function.BiPredicate;
  */
 final class RelayedClients {
   private final Set<ClientConnection> connections = new HashSet<>();
-  private final Context context;
+  private final EventLoop loop;
 
-  /** @param context the event loop context of the listener instance that owns these connections */
-  RelayedClients(Context context) {
-    this.context = context;
+  /** @param loop the event loop whose connections these are */
+  RelayedClients(EventLoop loop) {
+    this.loop = loop;
   }
 
-  Context context() {
-    return context;
+  EventLoop loop() {
+    return loop;
   }
 
   void add(ClientConnection connection) {
