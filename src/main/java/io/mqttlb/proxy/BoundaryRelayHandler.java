@@ -30,8 +30,8 @@ final class BoundaryRelayHandler extends RelayHandler implements PacketBoundarie
   private ScheduledFuture<?> graceTimer;
   private boolean finished;
 
-  BoundaryRelayHandler(ClientConnection connection, Channel client) {
-    super(connection, client, true);
+  BoundaryRelayHandler(RelayEnds ends, Channel client) {
+    super(ends, client, true);
   }
 
   @Override

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
  * that its TTL counts from the last disconnect.
  */
-final class ClientConnection {
+final class ClientConnection implements RelayEnds {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   private static final int MQTT_5 = 5;
   private static final byte[] USE_ANOTHER_SERVER = ServerDisconnect.withReason(ServerDisconnect.USE_ANOTHER_SERVER);
@@ -235,7 +235,8 @@ final class ClientConnection {
   }
 
   /** Counts relayed bytes; the broker's first byte (its CONNACK) ends the CONNECT's pending time. */
-  void relayed(boolean fromBroker, int bytes) {
+  @Override
+  public void relayed(boolean fromBroker, int bytes) {
     if (fromBroker) {
       if (pendingFingerprint != 0) {
         leaveLoopGuard();
@@ -251,7 +252,8 @@ final class ClientConnection {
    * again, except a broker whose stream was cut for a DISCONNECT (nothing after the cut may reach
    * the client).
    */
-  void resume(Channel reader) {
+  @Override
+  public void resume(Channel reader) {
     if (reader == broker && toClient != null && toClient.finished()) {
       return;
     }
@@ -272,7 +274,8 @@ final class ClientConnection {
   }
 
   /** An exception on either channel: a missing PROXY header is a rejection, anything else a debug line and a close. */
-  void failed(Channel channel, Throwable cause) {
+  @Override
+  public void failed(Channel channel, Throwable cause) {
     if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
       if (state == State.AWAITING_CONNECT) {
         reject(Metrics.REASON_PROXY_HEADER, cause.getMessage(), null);

@@ -18,13 +18,13 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
  * live on it).
  */
 class RelayHandler extends ChannelInboundHandlerAdapter {
-  final ClientConnection connection;
+  final RelayEnds ends;
   final Channel peer;
   private final boolean fromBroker;
 
   /** @param fromBroker whether this handler reads the broker's channel (and writes the client's) */
-  RelayHandler(ClientConnection connection, Channel peer, boolean fromBroker) {
-    this.connection = connection;
+  RelayHandler(RelayEnds ends, Channel peer, boolean fromBroker) {
+    this.ends = ends;
     this.peer = peer;
     this.fromBroker = fromBroker;
   }
@@ -36,7 +36,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
 
   /** Writes {@code data} to the peer (which releases it) and pauses this side if the peer is full. */
   final void forward(ChannelHandlerContext ctx, ByteBuf data) {
-    connection.relayed(fromBroker, data.readableBytes());
+    ends.relayed(fromBroker, data.readableBytes());
     peer.write(data, peer.voidPromise());
     if (!peer.isWritable()) {
       ctx.channel().config().setAutoRead(false);
@@ -52,7 +52,7 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
   public void channelWritabilityChanged(ChannelHandlerContext ctx) {
     // This side drained below its low-water mark: the peer, paused because of it, may read again.
     if (ctx.channel().isWritable()) {
-      connection.resume(peer);
+      ends.resume(peer);
     }
     ctx.fireChannelWritabilityChanged();
   }
@@ -64,6 +64,6 @@ class RelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    connection.failed(ctx.channel(), cause);
+    ends.failed(ctx.channel(), cause);
   }
 }
