@@ -147,7 +147,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
     broker.inFlight = true;
     broker.lastStartNanos = System.nanoTime();
     BrokerConfig target = broker.broker;
-    probe.check(target.host(), target.port()).onComplete(ar -> {
+    probe.check(target.host(), target.port(), target.sendProxyProtocol()).onComplete(ar -> {
       broker.inFlight = false;
       if (home == null || tracked.get(target.id()) != broker) {
         return; // stopping (closing the client failed the probe), or the broker was removed while it ran
