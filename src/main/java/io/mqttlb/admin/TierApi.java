@@ -82,7 +82,8 @@ final class TierApi {
     // Fields left out keep their value for an existing broker and take the default for a new one.
     ProxyProtocol proxy;
     try {
-      proxy = proxyText != null ? ProxyProtocol.parse(proxyText) : existing != null ? existing.sendProxyProtocol() : ProxyProtocol.NONE;
+      proxy = proxyText != null ? ProxyProtocol.parse(proxyText)
+          : existing != null ? existing.sendProxyProtocol() : ProxyProtocol.NONE;
     } catch (IllegalArgumentException e) {
       throw new BadRequest(400, "sendProxyProtocol: " + e.getMessage());
     }

@@ -128,7 +128,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
         tier.forget(entry.getKey());
         metrics.unbindBrokerUp(entry.getKey());
       } else {
-        entry.getValue().broker = now; // its address or weight may have changed
+        entry.getValue().broker = now; // its address, weight or PROXY protocol version may have changed
       }
     }
     current.forEach((id, broker) -> {
