@@ -4,6 +4,7 @@ import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.SelfAddress;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.moves.MoveJobs;
@@ -44,11 +45,14 @@ public final class AdminVerticle extends VerticleBase {
   private final TierHealth health;
   private final Metrics metrics;
   private final MoveJobs moves;
+  private final SelfAddress self;
   private HttpServer server;
 
+  /** @param self this node's MQTT listeners as bound (actual ports): the broker calls refuse a broker there */
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
-                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves) {
+                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves, SelfAddress self) {
     this.moves = moves;
+    this.self = self;
     this.nodeId = nodeId;
     this.config = config;
     this.router = router;
@@ -69,7 +73,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
     web.get("/api/v1/route").handler(this::route);
-    new TierApi(vertx, state, snapshots).mount(web);
+    new TierApi(vertx, state, snapshots, self).mount(web);
     new MovesApi(vertx, state, snapshots, moves).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
@@ -131,6 +135,7 @@ public final class AdminVerticle extends VerticleBase {
           .put("id", broker.id())
           .put("address", broker.address())
           .put("weight", broker.weight())
+          .put("sendProxyProtocol", broker.sendProxyProtocol().label())
           .put("healthy", health.isAvailable(broker.id()))
           .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())

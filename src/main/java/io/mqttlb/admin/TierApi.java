@@ -6,7 +6,9 @@ import io.mqttlb.cluster.TablePage;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.Durations;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
+import io.mqttlb.config.SelfAddress;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,11 +37,14 @@ final class TierApi {
   private final Vertx vertx;
   private final TierState state;
   private final SnapshotPublisher snapshots;
+  private final SelfAddress self;
 
-  TierApi(Vertx vertx, TierState state, SnapshotPublisher snapshots) {
+  /** @param self this node's listeners as bound: a broker there is refused */
+  TierApi(Vertx vertx, TierState state, SnapshotPublisher snapshots, SelfAddress self) {
     this.vertx = vertx;
     this.state = state;
     this.snapshots = snapshots;
+    this.self = self;
   }
 
   void mount(Router web) {
@@ -69,20 +74,34 @@ final class TierApi {
 
   private Answer putBroker(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight"),
-        "{\"address\":\"10.0.0.5:1883\",\"weight\":1}");
+    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight", "sendProxyProtocol"),
+        "{\"address\":\"10.0.0.5:1883\",\"weight\":1,\"sendProxyProtocol\":\"none\"}");
     BrokerConfig existing = state.broker(id);
     Integer weight = body.integer("weight");
+    String proxyText = body.string("sendProxyProtocol", false);
+    // Fields left out keep their value for an existing broker and take the default for a new one.
+    ProxyProtocol proxy;
+    try {
+      proxy = proxyText != null ? ProxyProtocol.parse(proxyText)
+          : existing != null ? existing.sendProxyProtocol() : ProxyProtocol.NONE;
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, "sendProxyProtocol: " + e.getMessage());
+    }
     BrokerConfig broker;
     try {
       broker = BrokerConfig.of(id, body.string("address", true),
-          weight != null ? weight : existing != null ? existing.weight() : BrokerConfig.DEFAULT_WEIGHT);
+          weight != null ? weight : existing != null ? existing.weight() : BrokerConfig.DEFAULT_WEIGHT)
+          .withSendProxyProtocol(proxy);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(400, e.getMessage());
     }
+    self.loopProblem(broker).ifPresent(problem -> {
+      throw new BadRequest(400, "address " + problem);
+    });
     state.putBroker(broker);
     snapshots.rebuild();
-    log.info("broker {} {}: {} weight {}", id, existing == null ? "added" : "changed", broker.address(), broker.weight());
+    log.info("broker {} {}: {} weight {}, PROXY protocol {}", id, existing == null ? "added" : "changed",
+        broker.address(), broker.weight(), broker.sendProxyProtocol().label());
     return new Answer(existing == null ? 201 : 200, brokerJson(broker));
   }
 
@@ -186,7 +205,8 @@ final class TierApi {
   }
 
   static JsonObject brokerJson(BrokerConfig broker) {
-    return new JsonObject().put("id", broker.id()).put("address", broker.address()).put("weight", broker.weight());
+    return new JsonObject().put("id", broker.id()).put("address", broker.address()).put("weight", broker.weight())
+        .put("sendProxyProtocol", broker.sendProxyProtocol().label());
   }
 
   private static JsonObject entryJson(TableEntry entry) {

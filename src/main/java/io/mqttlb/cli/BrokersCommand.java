@@ -1,7 +1,11 @@
 package io.mqttlb.cli;
 
+import io.mqttlb.config.ProxyProtocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -25,16 +29,34 @@ final class BrokersCommand implements Callable<Integer> {
     return admin.run(client -> admin.show(client.get(ApiPath.of("/api/v1/brokers")), answer -> table(answer.array())));
   }
 
-  /** The broker table of {@code brokers} and {@code status}, from the API's broker objects. */
+  /**
+   * The broker table of {@code brokers} and {@code status}, from the API's broker objects. The PROXY
+   * column (the PROXY protocol version sent to the broker) is shown only when some broker gets a
+   * header, so that the common table stays narrow.
+   */
   static String table(JsonArray brokers) {
-    TextTable table = new TextTable("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED")
-        .rightAligned("WEIGHT", "CONNECTIONS");
+    boolean proxyColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && sendsProxyHeader(broker));
+    List<String> columns = new ArrayList<>(List.of("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED"));
+    if (proxyColumn) {
+      columns.add(columns.indexOf("WEIGHT") + 1, "PROXY");
+    }
+    TextTable table = new TextTable(columns.toArray(String[]::new)).rightAligned("WEIGHT", "CONNECTIONS");
     for (Object item : brokers) {
       JsonObject broker = item instanceof JsonObject object ? object : new JsonObject();
-      table.row(broker.getValue("id"), broker.getValue("address"), broker.getValue("weight"),
-          health(broker), broker.getValue("connections"), yesNo(broker.getValue("drained")));
+      List<Object> row = new ArrayList<>(Arrays.asList(broker.getValue("id"), broker.getValue("address"),
+          broker.getValue("weight"), health(broker), broker.getValue("connections"), yesNo(broker.getValue("drained"))));
+      if (proxyColumn) {
+        // An older node does not answer the field: it sends no header.
+        row.add(columns.indexOf("PROXY"), broker.getValue("sendProxyProtocol", ProxyProtocol.NONE.label()));
+      }
+      table.row(row.toArray());
     }
     return table.render();
+  }
+
+  private static boolean sendsProxyHeader(JsonObject broker) {
+    Object version = broker.getValue("sendProxyProtocol");
+    return version != null && !ProxyProtocol.NONE.label().equals(version);
   }
 
   /**
@@ -108,10 +130,10 @@ final class BrokersCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code mqttlb brokers set ID ADDRESS [--weight W]}: adds a broker, or changes one. */
+  /** {@code mqttlb brokers set ID ADDRESS [--weight W] [--send-proxy-protocol none|v1|v2]}: adds a broker, or changes one. */
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Add a broker, or change the address or weight of one, on every node. Connections routed"
-          + " afterwards follow the new ring; open ones are not cut.")
+      description = "Add a broker, or change the address, weight or PROXY protocol of one, on every node. Connections"
+          + " routed afterwards follow the new ring and settings; open ones are not cut.")
   static final class Set implements Callable<Integer> {
     @Mixin
     AdminClientOptions admin;
@@ -126,6 +148,12 @@ final class BrokersCommand implements Callable<Integer> {
         description = "Share of the ring, 1 or more (default: 1 for a new broker, unchanged for an existing one).")
     Integer weight;
 
+    @Option(names = "--send-proxy-protocol", paramLabel = "VERSION",
+        description = "none, v1 or v2: start every connection to the broker (relayed clients and health checks) with a"
+            + " PROXY protocol header of this version, for a broker that expects one (EMQX proxy_protocol = true)"
+            + " (default: none for a new broker, unchanged for an existing one).")
+    String sendProxyProtocol;
+
     @Override
     public Integer call() {
       admin.requireNonEmpty("ID", id);
@@ -133,10 +161,18 @@ final class BrokersCommand implements Callable<Integer> {
       if (weight != null) {
         body.put("weight", weight);
       }
+      if (sendProxyProtocol != null) {
+        try {
+          body.put("sendProxyProtocol", ProxyProtocol.parse(sendProxyProtocol).label());
+        } catch (IllegalArgumentException e) {
+          throw admin.usageError("--send-proxy-protocol: " + e.getMessage());
+        }
+      }
       return admin.run(client -> admin.show(client.put(ApiPath.of("/api/v1/brokers").segment(id), body), answer -> {
         JsonObject broker = answer.object();
         return (answer.status() == 201 ? "added" : "changed") + " broker " + TextTable.printable(String.valueOf(broker.getValue("id")))
-            + ": " + broker.getValue("address") + ", weight " + broker.getValue("weight");
+            + ": " + broker.getValue("address") + ", weight " + broker.getValue("weight")
+            + (sendsProxyHeader(broker) ? ", PROXY protocol " + broker.getValue("sendProxyProtocol") : "");
       }));
     }
   }

@@ -2,6 +2,7 @@ package io.mqttlb.cluster;
 
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RoutingTable;
 import java.time.Duration;
@@ -131,7 +132,7 @@ public final class TierState implements RoutingTable, AutoCloseable {
 
   /** Adds or changes a broker, cluster-wide. */
   public void putBroker(BrokerConfig broker) {
-    brokers.put(broker.id(), broker.address() + '|' + broker.weight());
+    brokers.put(broker.id(), BrokerValue.encode(broker));
   }
 
   /** Removes a broker, cluster-wide, with its drained flag; false when there was none of that id. */
@@ -312,9 +313,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
     if (value == null) {
       return null;
     }
-    int bar = value.lastIndexOf('|');
     try {
-      return BrokerConfig.of(id, value.substring(0, bar), Integer.parseInt(value.substring(bar + 1)));
+      return BrokerValue.decode(id, value);
     } catch (RuntimeException e) {
       log.warn("ignoring broker {} with unreadable shared value {}", id, value);
       return null;
@@ -328,7 +328,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
   }
 
   private static String describe(List<BrokerConfig> brokers) {
-    return brokers.stream().map(b -> b.id() + "=" + b.address() + (b.weight() == 1 ? "" : "×" + b.weight()))
+    return brokers.stream().map(b -> b.id() + "=" + b.address() + (b.weight() == 1 ? "" : "×" + b.weight())
+            + (b.sendProxyProtocol() == ProxyProtocol.NONE ? "" : " proxy-" + b.sendProxyProtocol().label()))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

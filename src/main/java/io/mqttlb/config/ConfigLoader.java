@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -38,7 +39,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *   <li>{@code ${NAME}} and {@code ${NAME:-default}} are substituted in scalar values (not in
  *       keys or comments) after parsing, so an environment value is always one whole value and
  *       cannot change the file's structure. See {@link EnvSubstitution}.
- *   <li>Values are then checked by the records' constructors; the planned features listed in
+ *   <li>Values are then checked by the records' constructors; a broker at one of the node's own
+ *       listeners is refused ({@link SelfAddress}); the planned features listed in
  *       {@link NotYetAvailable} are refused; and a standalone node must have a broker.
  * </ul>
  */
@@ -54,7 +56,6 @@ public final class ConfigLoader {
   static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
   static final List<String> LIMITS_KEYS = List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout");
   static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
-  static final List<String> PROXY_PROTOCOL_VALUES = List.of("none", "v1", "v2");
 
   /** A hand-written file needs few aliases; the limit stops "billion laughs" expansion. */
   static final int MAX_ALIASES = 50;
@@ -175,11 +176,23 @@ public final class ConfigLoader {
       NodeConfig config = build(top, Map.of("nodeId", "node.id"), () ->
           new NodeConfig(finalNodeId, finalListeners, admin, brokers, routing, health, limits, cluster));
 
+      refuseSelfLoops(config);
       NotYetAvailable.refuse(file, planned);
       if (config.brokers().isEmpty() && !config.cluster().clustered()) {
         throw new ConfigException(file, "brokers", "a standalone node needs at least one broker");
       }
       return config;
+    }
+
+    /** A broker at one of this node's own listeners would have the node relay clients to itself. */
+    private void refuseSelfLoops(NodeConfig config) throws ConfigException {
+      SelfAddress self = SelfAddress.of(SelfAddress.configured(config.listeners()));
+      for (int i = 0; i < config.brokers().size(); i++) {
+        Optional<String> problem = self.loopProblem(config.brokers().get(i));
+        if (problem.isPresent()) {
+          throw new ConfigException(file, "brokers[" + i + "].address", problem.get());
+        }
+      }
     }
 
     private ListenerConfig listener(YamlValue item) throws ConfigException {
@@ -188,15 +201,13 @@ public final class ConfigLoader {
       String name = m.require("name").asString();
       String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
       int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
-      ListenerConfig listener = build(item, Map.of(), () -> new ListenerConfig(name, host, port));
+      boolean acceptProxy = m.get("acceptProxyProtocol") != null && m.get("acceptProxyProtocol").asBoolean();
+      ListenerConfig listener = build(item, Map.of(), () -> new ListenerConfig(name, host, port, acceptProxy));
       if (m.contains("websocket")) {
         planned.add(NotYetAvailable.WEBSOCKET.use(item.childPath("websocket")));
       }
       if (m.contains("tls")) {
         planned.add(NotYetAvailable.TLS.use(item.childPath("tls")));
-      }
-      if (m.get("acceptProxyProtocol") != null && m.get("acceptProxyProtocol").asBoolean()) {
-        planned.add(NotYetAvailable.ACCEPT_PROXY_PROTOCOL.use(item.childPath("acceptProxyProtocol")));
       }
       return listener;
     }
@@ -215,18 +226,17 @@ public final class ConfigLoader {
       String id = m.require("id").asString();
       String address = m.require("address").asString();
       int weight = m.get("weight") == null ? BrokerConfig.DEFAULT_WEIGHT : m.get("weight").asInt();
-      BrokerConfig broker = build(item, Map.of(), () -> BrokerConfig.of(id, address, weight));
+      ProxyProtocol sendProxy = ProxyProtocol.NONE;
       YamlValue proxy = m.get("sendProxyProtocol");
       if (proxy != null) {
-        String version = proxy.asString().strip();
-        if (!PROXY_PROTOCOL_VALUES.contains(version)) {
-          throw proxy.error("expected one of " + String.join(", ", PROXY_PROTOCOL_VALUES) + "; got " + Require.quote(version));
-        }
-        if (!version.equals("none")) {
-          planned.add(NotYetAvailable.SEND_PROXY_PROTOCOL.use(proxy.path()));
+        try {
+          sendProxy = ProxyProtocol.parse(proxy.asString());
+        } catch (IllegalArgumentException e) {
+          throw proxy.error(e.getMessage());
         }
       }
-      return broker;
+      ProxyProtocol finalSendProxy = sendProxy;
+      return build(item, Map.of(), () -> BrokerConfig.of(id, address, weight).withSendProxyProtocol(finalSendProxy));
     }
 
     private RoutingConfig routing(YamlValue value) throws ConfigException {

@@ -15,11 +15,7 @@ enum NotYetAvailable {
   /** {@code listeners[i].websocket}, any value. */
   WEBSOCKET("MQTT over WebSocket is not available in this version yet; remove the key to serve plain MQTT over TCP"),
   /** {@code listeners[i].tls}, any value. */
-  TLS("TLS listeners are not available in this version yet; remove the key (terminate TLS in front of the tier meanwhile)"),
-  /** {@code listeners[i].acceptProxyProtocol: true} ({@code false} is the current behaviour). */
-  ACCEPT_PROXY_PROTOCOL("accepting a PROXY protocol header is not available in this version yet; remove the key or set it to false"),
-  /** {@code brokers[i].sendProxyProtocol: v1|v2} ({@code none} is the current behaviour). */
-  SEND_PROXY_PROTOCOL("sending a PROXY protocol header to brokers is not available in this version yet; remove the key or set it to none");
+  TLS("TLS listeners are not available in this version yet; remove the key (terminate TLS in front of the tier meanwhile)");
 
   private final String problem;
 

@@ -128,7 +128,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
         tier.forget(entry.getKey());
         metrics.unbindBrokerUp(entry.getKey());
       } else {
-        entry.getValue().broker = now; // its address or weight may have changed
+        entry.getValue().broker = now; // its address, weight or PROXY protocol version may have changed
       }
     }
     current.forEach((id, broker) -> {
@@ -147,7 +147,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
     broker.inFlight = true;
     broker.lastStartNanos = System.nanoTime();
     BrokerConfig target = broker.broker;
-    probe.check(target.host(), target.port()).onComplete(ar -> {
+    probe.check(target.host(), target.port(), target.sendProxyProtocol()).onComplete(ar -> {
       broker.inFlight = false;
       if (home == null || tracked.get(target.id()) != broker) {
         return; // stopping (closing the client failed the probe), or the broker was removed while it ran

@@ -1,5 +1,6 @@
 package io.mqttlb.health;
 
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.health.ProbePackets.Answer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,24 +16,30 @@ import java.util.HexFormat;
  * the start of the TCP connect), unless the CONNACK says "server unavailable"; see
  * {@link ProbePackets.Answer} for each answer. After a CONNACK the probe sends DISCONNECT and
  * closes; in every other case it just closes. A port that accepts connections but whose broker
- * never answers (hung, overloaded, a stray process) is down: the TCP probe would call it up.
+ * never answers (hung, overloaded, a stray process) is down: the TCP probe would call it up. For a
+ * broker that expects a PROXY protocol header, the header goes first, in the same write as the CONNECT.
  */
 final class MqttProbe implements Probe {
   private final Vertx vertx;
   private final NetClient client;
   private final Duration timeout;
-  private final Buffer connect;
+  /** What the probe writes first, by {@link ProxyProtocol#ordinal()}: the PROXY header (if any) and the CONNECT. */
+  private final Buffer[] openings;
 
   MqttProbe(Vertx vertx, NetClient client, String clientId, Duration timeout) {
     this.vertx = vertx;
     this.client = client;
     this.timeout = timeout;
-    this.connect = Buffer.buffer(ProbePackets.connect(clientId));
+    byte[] connect = ProbePackets.connect(clientId);
+    this.openings = new Buffer[ProxyProtocol.values().length];
+    for (ProxyProtocol version : ProxyProtocol.values()) {
+      openings[version.ordinal()] = Buffer.buffer(ProbeProxyHeader.of(version)).appendBytes(connect);
+    }
   }
 
   @Override
-  public Future<Void> check(String host, int port) {
-    Attempt attempt = new Attempt();
+  public Future<Void> check(String host, int port, ProxyProtocol proxyHeader) {
+    Attempt attempt = new Attempt(openings[proxyHeader.ordinal()]);
     attempt.timer = vertx.setTimer(timeout.toMillis(), id -> attempt.fail("no CONNACK within " + timeout.toMillis() + " ms"));
     client.connect(port, host).onComplete(ar -> {
       if (ar.failed()) {
@@ -46,11 +53,16 @@ final class MqttProbe implements Probe {
 
   /** One check; confined to the caller's context. */
   private final class Attempt {
+    final Buffer opening;
     final Promise<Void> result = Promise.promise();
     final byte[] received = new byte[ProbePackets.CONNACK_LENGTH];
     int length;
     long timer;
     NetSocket socket;
+
+    Attempt(Buffer opening) {
+      this.opening = opening;
+    }
 
     void connected(NetSocket socket) {
       this.socket = socket;
@@ -61,7 +73,7 @@ final class MqttProbe implements Probe {
       socket.handler(this::onBytes);
       socket.closeHandler(v -> fail("connection closed before a CONNACK"));
       socket.exceptionHandler(e -> fail(e.toString()));
-      socket.write(connect);
+      socket.write(opening);
     }
 
     void onBytes(Buffer data) {

@@ -1,6 +1,7 @@
 package io.mqttlb.health;
 
 import io.mqttlb.config.HealthProbeKind;
+import io.mqttlb.config.ProxyProtocol;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
@@ -12,7 +13,18 @@ import java.time.Duration;
  * context that owns the {@link NetClient}; the future completes there.
  */
 public interface Probe {
-  Future<Void> check(String host, int port);
+  /**
+   * Checks the broker at {@code host:port}.
+   *
+   * @param proxyHeader the PROXY protocol version the broker expects: the probe's connection starts
+   *     with the header a health check sends ({@link ProbeProxyHeader}), as relayed connections start with theirs
+   */
+  Future<Void> check(String host, int port, ProxyProtocol proxyHeader);
+
+  /** Checks a broker that expects no PROXY protocol header. */
+  default Future<Void> check(String host, int port) {
+    return check(host, port, ProxyProtocol.NONE);
+  }
 
   /**
    * The probe of this kind.

@@ -10,6 +10,7 @@ import io.mqttlb.cluster.StateStore;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.SelfAddress;
 import io.mqttlb.health.HealthChecker;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.metrics.Metrics;
@@ -160,12 +161,21 @@ public final class BalancerNode {
 
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        health, metrics, moves);
+        health, metrics, moves, SelfAddress.of(boundListeners()));
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()
         .recover(e -> Future.failedFuture(new IllegalStateException(
             "admin: cannot listen on " + config.admin().host() + ":" + config.admin().port() + ": " + e.getMessage(), e)));
+  }
+
+  /** The listeners with the ports they bound (a listener configured with port 0 got an ephemeral one). */
+  private List<SelfAddress.Listener> boundListeners() {
+    List<SelfAddress.Listener> bound = new ArrayList<>();
+    for (ListenerConfig listener : config.listeners()) {
+      bound.add(new SelfAddress.Listener(listener.name(), listener.host(), listenerPorts.get(listener.name())));
+    }
+    return bound;
   }
 
   /**

@@ -9,6 +9,7 @@ import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.node.BalancerNode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -77,7 +78,8 @@ class AdminWriteApiTest {
   @Test
   void brokersAreAddedChangedAndRemoved() throws Exception {
     JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}"), 201);
-    assertEquals(new JsonObject().put("id", "b3").put("address", "127.0.0.1:3").put("weight", 1), added);
+    assertEquals(new JsonObject().put("id", "b3").put("address", "127.0.0.1:3").put("weight", 1)
+        .put("sendProxyProtocol", "none"), added);
     JsonObject changed = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:33\",\"weight\":4}"), 200);
     assertEquals(4, changed.getInteger("weight"));
     // Leaving the weight out keeps it.
@@ -111,6 +113,55 @@ class AdminWriteApiTest {
     assertError(call("PUT", "/api/v1/brokers/bad%20id", "{\"address\":\"127.0.0.1:3\"}"), 400, "id");
     assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}", null), 401, "token");
     assertEquals(2, new JsonArray(call("GET", "/api/v1/brokers", null).body()).size());
+  }
+
+  @Test
+  void aBrokersPROXYProtocolVersionIsSetKeptAndShown() throws Exception {
+    JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"sendProxyProtocol\":\"v2\"}"), 201);
+    assertEquals("v2", added.getString("sendProxyProtocol"));
+    assertEquals(ProxyProtocol.V2, node.snapshot().broker("b3").sendProxyProtocol(), "the routing snapshot carries it");
+    // Leaving it out keeps it, as for the weight.
+    assertEquals("v2", ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"weight\":2}"), 200)
+        .getString("sendProxyProtocol"));
+    assertEquals("v1", ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"sendProxyProtocol\":\"V1\"}"), 200)
+        .getString("sendProxyProtocol"));
+
+    JsonArray brokers = new JsonArray(call("GET", "/api/v1/brokers", null).body());
+    assertEquals(List.of("none", "none", "v1"),
+        brokers.stream().map(b -> ((JsonObject) b).getString("sendProxyProtocol")).toList());
+    JsonArray inStatus = ok(call("GET", "/api/v1/status", null), 200).getJsonArray("brokers");
+    assertEquals("v1", inStatus.getJsonObject(2).getString("sendProxyProtocol"));
+
+    ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"sendProxyProtocol\":\"none\"}"), 200);
+    assertEquals(ProxyProtocol.NONE, node.snapshot().broker("b3").sendProxyProtocol());
+  }
+
+  @Test
+  void badPROXYProtocolVersionsAreRefused() throws Exception {
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"sendProxyProtocol\":\"v3\"}"), 400,
+        "sendProxyProtocol: unknown PROXY protocol version 'v3'; expected none, v1, v2");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"sendProxyProtocol\":2}"), 400,
+        "\"sendProxyProtocol\" must be a string");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"sendProxyProtocol\":true}"), 400,
+        "must be a string");
+    assertError(call("PUT", "/api/v1/brokers/b1", "{\"address\":\"127.0.0.1:1\",\"sendProxyProtocol\":\"\"}"), 400,
+        "sendProxyProtocol");
+    assertEquals(2, node.snapshot().brokers().size());
+    assertEquals(ProxyProtocol.NONE, node.snapshot().broker("b1").sendProxyProtocol());
+  }
+
+  @Test
+  void aBrokerAtOneOfTheNodesOwnListenersIsRefused() throws Exception {
+    int listener = node.port(); // configured as port 0: the check uses the port the listener bound
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:" + listener + "\"}"), 400,
+        "address '127.0.0.1:" + listener + "' is this node's own listener 'tcp' (127.0.0.1:" + listener + ")");
+    assertError(call("PUT", "/api/v1/brokers/b1", "{\"address\":\"localhost:" + listener + "\"}"), 400,
+        "is this node's own listener 'tcp'");
+    assertEquals("127.0.0.1:1", node.snapshot().broker("b1").address(), "a refused change changes nothing");
+    assertEquals(2, node.snapshot().brokers().size());
+    // Another loopback address, and the admin port, are not this node's MQTT listener.
+    ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.2:" + listener + "\"}"), 201);
+    ok(call("PUT", "/api/v1/brokers/b4", "{\"address\":\"127.0.0.1:" + node.adminPort() + "\"}"), 201);
   }
 
   @Test

@@ -149,6 +149,35 @@ class AdminCommandsTest {
   }
 
   @Test
+  void brokersSetSendsAPROXYProtocolVersionAndTheTableShowsIt() {
+    assertEquals("added broker b3: 127.0.0.1:1886, weight 1, PROXY protocol v2\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--send-proxy-protocol", "v2")).out());
+    String listed = succeeded(mqttlb("brokers")).out();
+    assertLine(listed, "ID", "ADDRESS", "WEIGHT", "PROXY", "HEALTHY", "CONNECTIONS", "DRAINED");
+    assertLine(listed, "b1", "127.0.0.1:1884", "1", "none", "yes", "0", "no");
+    assertLine(listed, "b3", "127.0.0.1:1886", "1", "v2", "yes", "0", "no");
+    assertLine(succeeded(mqttlb("status")).out(), "b3", "127.0.0.1:1886", "1", "v2", "yes", "0", "no");
+
+    assertEquals("changed broker b3: 127.0.0.1:1886, weight 4, PROXY protocol v2\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--weight", "4")).out(), "left out, it is kept");
+    assertEquals("changed broker b3: 127.0.0.1:1886, weight 4\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--send-proxy-protocol", "none")).out());
+    assertLine(succeeded(mqttlb("brokers")).out(), "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED");
+
+    CliRun badVersion = mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--send-proxy-protocol", "v3");
+    assertEquals(2, badVersion.exitCode(), badVersion.toString());
+    assertTrue(badVersion.err().contains("--send-proxy-protocol: unknown PROXY protocol version 'v3'"), badVersion.err());
+  }
+
+  @Test
+  void brokersSetRefusesTheNodesOwnListener() {
+    CliRun loop = mqttlb("brokers", "set", "b3", "127.0.0.1:" + node.port());
+    assertEquals(1, loop.exitCode(), loop.toString());
+    assertTrue(loop.err().startsWith("mqttlb: 400: address ") && loop.err().contains("own listener 'tcp'"), loop.err());
+    assertEquals(2, node.snapshot().brokers().size());
+  }
+
+  @Test
   void brokerChangesTheNodeRefusesExitOneWithItsMessage() {
     CliRun unknown = mqttlb("brokers", "remove", "b9");
     assertEquals(1, unknown.exitCode(), unknown.toString());

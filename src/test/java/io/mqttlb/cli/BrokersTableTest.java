@@ -27,6 +27,24 @@ class BrokersTableTest {
   }
 
   @Test
+  void thePROXYColumnShowsWhenSomeBrokerGetsAHeader() {
+    JsonObject plain = broker("b1", true, new JsonArray(), false).put("sendProxyProtocol", "none");
+    JsonObject older = broker("b2", true, new JsonArray(), false); // a node of an earlier version: no field
+    JsonObject v2 = broker("b3", true, new JsonArray(), false).put("sendProxyProtocol", "v2");
+    assertEquals("""
+        ID  ADDRESS         WEIGHT  HEALTHY  CONNECTIONS  DRAINED
+        b1  127.0.0.1:1981       1  yes                0  no
+        b2  127.0.0.1:1981       1  yes                0  no
+        """, BrokersCommand.table(new JsonArray().add(plain).add(older)));
+    assertEquals("""
+        ID  ADDRESS         WEIGHT  PROXY  HEALTHY  CONNECTIONS  DRAINED
+        b1  127.0.0.1:1981       1  none   yes                0  no
+        b2  127.0.0.1:1981       1  none   yes                0  no
+        b3  127.0.0.1:1981       1  v2     yes                0  no
+        """, BrokersCommand.table(new JsonArray().add(plain).add(older).add(v2)));
+  }
+
+  @Test
   void anOlderNodeWithoutSeenDownByStillShowsItsVerdict() {
     JsonObject old = broker("b1", false, null, false);
     old.remove("seenDownBy");

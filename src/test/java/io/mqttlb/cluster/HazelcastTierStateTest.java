@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.testing.Await;
@@ -82,6 +83,8 @@ class HazelcastTierStateTest {
     Await.until("mode replicated", () -> one.mode() == RoutingMode.HASH);
     two.setMode(RoutingMode.TABLE);
     Await.until("mode replicated back", () -> one.mode() == RoutingMode.TABLE);
+    one.putBroker(new BrokerConfig("b3", "127.0.0.1", 1886, 1).withSendProxyProtocol(ProxyProtocol.V2));
+    Await.until("PROXY protocol version replicated", () -> two.broker("b3").sendProxyProtocol() == ProxyProtocol.V2);
     assertTrue(one.removeBroker("b3"));
     Await.until("removal replicated", () -> two.broker("b3") == null);
 

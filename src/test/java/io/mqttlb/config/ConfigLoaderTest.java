@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -342,7 +348,30 @@ class ConfigLoaderTest {
         bad("not a boolean", BROKER + oneListener + "    acceptProxyProtocol: maybe\n",
             "listeners[0].acceptProxyProtocol", "expected true or false; got 'maybe'"),
         bad("unknown PROXY version", "brokers:\n  - id: b1\n    address: 127.0.0.1:1884\n    sendProxyProtocol: v3\n",
-            "brokers[0].sendProxyProtocol", "expected one of none, v1, v2; got 'v3'"),
+            "brokers[0].sendProxyProtocol", "unknown PROXY protocol version 'v3'; expected none, v1, v2"),
+        bad("PROXY version as a boolean", "brokers:\n  - id: b1\n    address: 127.0.0.1:1884\n    sendProxyProtocol: true\n",
+            "brokers[0].sendProxyProtocol", "unknown PROXY protocol version 'true'; expected none, v1, v2"),
+        bad("PROXY version as a list", "brokers:\n  - id: b1\n    address: 127.0.0.1:1884\n    sendProxyProtocol: [v2]\n",
+            "brokers[0].sendProxyProtocol", "expected a text value; got a list"),
+        bad("acceptProxyProtocol as a version", BROKER + oneListener + "    acceptProxyProtocol: v2\n",
+            "listeners[0].acceptProxyProtocol", "expected true or false; got 'v2'"),
+
+        // A broker at one of the node's own listeners: the node would relay clients to itself.
+        bad("broker at the listener's address", "listeners:\n  - {name: tcp, host: 127.0.0.1, port: 1883}\n"
+                + "brokers:\n  - {id: b1, address: 127.0.0.1:1883}\n", "brokers[0].address",
+            "'127.0.0.1:1883' is this node's own listener 'tcp' (127.0.0.1:1883): the node would relay its clients to itself"),
+        bad("broker named localhost at a wildcard listener", BROKER + "  - {id: b2, address: localhost:1883}\n",
+            "brokers[1].address",
+            "'localhost:1883' is this node's own listener 'tcp' (0.0.0.0:1883): the node would relay its clients to itself"),
+        bad("broker at another loopback address of a wildcard listener",
+            "listeners:\n  - {name: tcp, port: 1883}\n  - {name: edge, port: 8883}\nbrokers:\n  - {id: b1, address: 127.0.0.9:8883}\n",
+            "brokers[0].address",
+            "'127.0.0.9:8883' is this node's own listener 'edge' (0.0.0.0:8883): the node would relay its clients to itself"),
+        bad("broker at the wildcard address", "brokers:\n  - {id: b1, address: 0.0.0.0:1883}\n", "brokers[0].address",
+            "'0.0.0.0:1883' is this node's own listener 'tcp' (0.0.0.0:1883): the node would relay its clients to itself"),
+        bad("broker at IPv6 loopback of a dual-stack listener", "listeners:\n  - {name: tcp, host: '::', port: 1883}\n"
+                + "brokers:\n  - {id: b1, address: '[::1]:1883'}\n", "brokers[0].address",
+            "'[::1]:1883' is this node's own listener 'tcp' ([::]:1883): the node would relay its clients to itself"),
         bad("recursive alias", BROKER + "listeners: &l [*l]\n", "listeners[0]",
             "expected a mapping of name, host, port, websocket, tls, acceptProxyProtocol; got a list"),
         bad("too many aliases", BROKER + "node: &a {id: x}\n"
@@ -355,13 +384,6 @@ class ConfigLoaderTest {
         bad("tls listener", BROKER + oneListener + "    tls:\n", "listeners[0].tls",
             "TLS listeners are not available in this version yet;"
                 + " remove the key (terminate TLS in front of the tier meanwhile)"),
-        bad("accepting PROXY protocol", BROKER + oneListener + "    acceptProxyProtocol: true\n",
-            "listeners[0].acceptProxyProtocol",
-            "accepting a PROXY protocol header is not available in this version yet; remove the key or set it to false"),
-        bad("sending PROXY protocol", "brokers:\n  - id: b1\n    address: 127.0.0.1:1884\n    sendProxyProtocol: v2\n",
-            "brokers[0].sendProxyProtocol",
-            "sending a PROXY protocol header to brokers is not available in this version yet;"
-                + " remove the key or set it to none"),
         // Clustering: the Hazelcast file is read when the configuration is, so a bad one stops nothing running.
         bad("missing Hazelcast file", "cluster:\n  hazelcastConfig: no/such/hazelcast.yaml\n", "cluster.hazelcastConfig",
             "no such file " + Path.of("no/such/hazelcast.yaml").toAbsolutePath()),
@@ -406,6 +428,66 @@ class ConfigLoaderTest {
         """);
     assertEquals(NodeConfig.defaults().withListeners(List.of(new ListenerConfig("tcp", "0.0.0.0", 1883)))
         .withBrokers(List.of(B1)), config);
+  }
+
+  @Test
+  void proxyProtocolKeysAreReadIntoTheRecords() throws ConfigException {
+    NodeConfig config = parse("""
+        listeners:
+          - {name: behind-nlb, port: 1883, acceptProxyProtocol: true}
+          - {name: direct, port: 1884, acceptProxyProtocol: "${DIRECT_PROXY:-false}"}
+        brokers:
+          - {id: b1, address: 10.0.0.1:1883, sendProxyProtocol: v1}
+          - {id: b2, address: 10.0.0.2:1883, sendProxyProtocol: V2}
+          - {id: b3, address: 10.0.0.3:1883, sendProxyProtocol: none}
+          - {id: b4, address: 10.0.0.4:1883}
+        """);
+    assertEquals(List.of(new ListenerConfig("behind-nlb", "0.0.0.0", 1883, true), new ListenerConfig("direct", "0.0.0.0", 1884)),
+        config.listeners());
+    assertEquals(List.of(ProxyProtocol.V1, ProxyProtocol.V2, ProxyProtocol.NONE, ProxyProtocol.NONE),
+        config.brokers().stream().map(BrokerConfig::sendProxyProtocol).toList());
+  }
+
+  @Test
+  void brokersThatOnlyLookLikeTheNodesListenersAreAccepted() throws ConfigException {
+    NodeConfig config = parse("""
+        listeners:
+          - {name: local, host: 127.0.0.1, port: 1883}
+          - {name: v4, host: 0.0.0.0, port: 1884}
+          - {name: ephemeral, host: 127.0.0.1, port: 0}
+        brokers:
+          - {id: other-loopback, address: 127.0.0.2:1883}      # the listener binds 127.0.0.1 only
+          - {id: ipv6, address: "[::1]:1884"}                   # 0.0.0.0 takes IPv4 only
+          - {id: other-host, address: 192.0.2.7:1884}
+          - {id: unresolved, address: "mqtt-broker.invalid:1884"} # may resolve where the node runs
+          - {id: other-port, address: 127.0.0.1:1885}
+        """);
+    assertEquals(5, config.brokers().size());
+  }
+
+  @Test
+  void brokerAtALocalInterfaceAddressOfAWildcardListenerIsRefused() throws Exception {
+    String local = nonLoopbackLocalIpv4();
+    Assumptions.assumeTrue(local != null, "this machine has no non-loopback IPv4 interface address");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> parse("brokers:\n  - {id: b1, address: '" + local + ":1883'}\n"));
+    assertEquals("brokers[0].address", e.key());
+    assertTrue(e.problem().contains("listener 'tcp' (0.0.0.0:1883)"), e.problem());
+  }
+
+  /** An IPv4 address of one of this machine's interfaces other than loopback, or null. */
+  static String nonLoopbackLocalIpv4() throws SocketException {
+    for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+      if (!nic.isUp() || nic.isLoopback()) {
+        continue;
+      }
+      for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+        if (address instanceof Inet4Address) {
+          return address.getHostAddress();
+        }
+      }
+    }
+    return null;
   }
 
   @Test

@@ -1,9 +1,11 @@
 package io.mqttlb.health;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.HealthProbeKind;
+import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import io.vertx.core.Future;
@@ -11,14 +13,18 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -137,6 +143,42 @@ class ProbeTest {
   void mqttProbeWaitsForACompleteConnack() throws Exception {
     try (ServerSocket half = server(HexFormat.of().parseHex("2002"))) {
       assertFalse(check(HealthProbeKind.MQTT, half.getLocalPort()));
+    }
+  }
+
+  /** The first bytes (at most {@code limit}) that a probe of {@code kind} sends with this header. */
+  private static byte[] firstBytes(HealthProbeKind kind, ProxyProtocol header, int limit) throws Exception {
+    try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
+        try (Socket socket = server.accept()) {
+          socket.setSoTimeout(2000);
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          InputStream in = socket.getInputStream();
+          byte[] chunk = new byte[256];
+          for (int n = in.read(chunk); n > 0 && bytes.size() < limit; n = in.read(chunk)) {
+            bytes.write(chunk, 0, n);
+          }
+          return bytes.toByteArray();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+      Probe probe = Probe.of(kind, vertx, client, "mqttlb-probe-test", TIMEOUT);
+      vertx.getOrCreateContext().runOnContext(v -> probe.check("127.0.0.1", server.getLocalPort(), header));
+      return received.get(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void bothProbesStartWithTheHeaderOfTheBrokersPROXYProtocolVersion() throws Exception {
+    byte[] connect = ProbePackets.connect("mqttlb-probe-test");
+    for (ProxyProtocol version : ProxyProtocol.values()) {
+      byte[] header = ProbeProxyHeader.of(version);
+      byte[] expected = Arrays.copyOf(header, header.length + connect.length);
+      System.arraycopy(connect, 0, expected, header.length, connect.length);
+      assertArrayEquals(expected, firstBytes(HealthProbeKind.MQTT, version, expected.length), "mqtt probe, " + version);
+      // The TCP probe writes the header (if any) and closes.
+      assertArrayEquals(header, firstBytes(HealthProbeKind.TCP, version, Integer.MAX_VALUE), "tcp probe, " + version);
     }
   }
 

@@ -1,0 +1,59 @@
+package io.mqttlb.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.ProxyProtocol;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BrokerValueTest {
+  private static final BrokerConfig PLAIN = new BrokerConfig("b1", "10.0.0.5", 1883, 1);
+  private static final BrokerConfig V2_IPV6 = new BrokerConfig("b2", "::1", 1884, 3, ProxyProtocol.V2);
+
+  @Test
+  void aBrokerWithoutHeaderKeepsTheTwoFieldForm() {
+    assertEquals("10.0.0.5:1883|1", BrokerValue.encode(PLAIN));
+    assertEquals("[::1]:1884|3|v2", BrokerValue.encode(V2_IPV6));
+    assertEquals("10.0.0.5:1883|1|v1", BrokerValue.encode(PLAIN.withSendProxyProtocol(ProxyProtocol.V1)));
+  }
+
+  @Test
+  void everyVersionRoundTrips() {
+    for (ProxyProtocol version : ProxyProtocol.values()) {
+      for (BrokerConfig broker : List.of(PLAIN, V2_IPV6, new BrokerConfig("b3", "broker-3.internal", 65535, 1000))) {
+        BrokerConfig withVersion = broker.withSendProxyProtocol(version);
+        assertEquals(withVersion, BrokerValue.decode(withVersion.id(), BrokerValue.encode(withVersion)));
+      }
+    }
+  }
+
+  @Test
+  void aValueAnEarlierNodeWroteReadsWithoutHeader() {
+    assertEquals(new BrokerConfig("b2", "::1", 1884, 3), BrokerValue.decode("b2", "[::1]:1884|3"));
+  }
+
+  @Test
+  void unreadableValuesAreRefused() {
+    for (String value : List.of("10.0.0.5:1883", "10.0.0.5:1883|v2", "10.0.0.5:1883|x|v2", "10.0.0.5:1883|1|v3",
+        "10.0.0.5:1883|0", "|1", "10.0.0.5:1883|99999999999")) {
+      assertThrows(IllegalArgumentException.class, () -> BrokerValue.decode("b1", value), value);
+    }
+  }
+
+  @Test
+  void theTierStateReadsOldValuesAndSkipsUnreadableOnes() {
+    LocalStateStore store = new LocalStateStore("lb-1");
+    try (TierState state = TierState.open(store, NodeConfig.defaults().withBrokers(List.of(V2_IPV6)), "test")) {
+      assertEquals(V2_IPV6, state.broker("b2"));
+      store.map("brokers").put("old", "127.0.0.1:1885|2");
+      store.map("brokers").put("bad", "127.0.0.1:1886|2|v9");
+      assertEquals(new BrokerConfig("old", "127.0.0.1", 1885, 2), state.broker("old"));
+      assertNull(state.broker("bad"));
+      assertEquals(List.of("b2", "old"), state.brokers().stream().map(BrokerConfig::id).toList());
+    }
+  }
+}
