@@ -277,7 +277,9 @@ final class ClientConnection implements RelayEnds {
   @Override
   public void failed(Channel channel, Throwable cause) {
     if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
-      if (state == State.AWAITING_CONNECT) {
+      // The decoder has closed the channel already (so the state may read CLOSED): count it once, here.
+      if (awaitingProxyHeader) {
+        awaitingProxyHeader = false;
         reject(Metrics.REASON_PROXY_HEADER, cause.getMessage(), null);
       }
       return;
