@@ -24,6 +24,8 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -36,6 +38,8 @@ import org.junit.jupiter.api.Test;
  */
 class ProbeTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
+  /** The test servers' accepted sockets, kept open until the test class ends. */
+  private static final List<Socket> HELD = new CopyOnWriteArrayList<>();
   private static Vertx vertx;
   private static NetClient client;
   private static MosquittoBroker broker;
@@ -49,6 +53,9 @@ class ProbeTest {
 
   @AfterAll
   static void stop() throws Exception {
+    for (Socket socket : HELD) {
+      socket.close();
+    }
     broker.close();
     vertx.close().await(10, TimeUnit.SECONDS);
   }
@@ -77,6 +84,7 @@ class ProbeTest {
       while (!server.isClosed()) {
         try {
           Socket socket = server.accept();
+          HELD.add(socket); // held: an unreferenced socket is closed when the GC collects it
           InputStream in = socket.getInputStream();
           in.read(new byte[256]);
           if (reply != null) {
