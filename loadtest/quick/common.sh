@@ -4,7 +4,7 @@
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# HAProxy as DESIGN §8's reference: one frontend on 127.0.0.1:LISTEN, a stick table on the MQTT
+# HAProxy as the reference balancer: one frontend on 127.0.0.1:LISTEN, a stick table on the MQTT
 # client id, one broker. MAXCONN (optional) raises HAProxy's connection limit for many clients.
 reference_haproxy_cfg() { # LISTEN_PORT BROKER_PORT [MAXCONN]
   local maxconn=${3:-}

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side on this machine: CONNECT->CONNACK latency and balancer CPU per connect+disconnect
 # cycle, for a Mosquitto broker directly (baseline), through HAProxy (stick table on the client id,
-# the reference setup of DESIGN §8) and through an mqttlb node. Loopback only; everything it starts
+# the reference setup) and through an mqttlb node. Loopback only; everything it starts
 # it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
 #   bash loadtest/quick/connect-cycles.sh [CYCLES_PER_ROUND] [ROUNDS]
 # MODE=table runs the node in table mode (every cycle's client id is new: each connect writes a
@@ -42,6 +42,8 @@ hazelcast:
 CFG
   printf 'cluster: { hazelcastConfig: %s }\n' "$work/hazelcast.yaml" >> "$work/node.yaml"
 fi
-start_node
+# NODE_OPTS: JVM options for the node, e.g. -Dmqttlb.listener.reusePort=false (one accepting socket)
+# shellcheck disable=SC2086 # NODE_OPTS is a list of options
+start_node ${NODE_OPTS:-}
 echo "mqttlb node: mode ${MODE:-hash}, $([ "${CLUSTER:-0}" = 1 ] && echo 'one-member Hazelcast cluster' || echo standalone)"
 java -cp "$(cat "$work/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"

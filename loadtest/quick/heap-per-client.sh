@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Memory per idle relayed client (DESIGN §8: at most 8 KiB of heap per client, both sockets), with
+# Memory per idle relayed client (target: at most 4 KiB of heap per client, both sockets), with
 # HAProxy's memory for the same clients as the baseline of the same run. CLIENTS MQTT 3.1.1 clients
 # (the load-test engine, in its own JVM) connect through an mqttlb node, stay idle, and the node's
 # used heap after a full GC is compared with its used heap before they came; then the same clients
-# go through HAProxy (stick table on the client id, as in DESIGN §8), whose resident memory is
-# compared the same way. Also prints the node's resident-memory growth and the classes whose heap
-# grew most (jcmd GC.class_histogram, per client). Loopback only, free ports; everything it starts
+# go through HAProxy (stick table on the client id, the reference setup), whose resident memory is
+# compared the same way. Also prints the node's resident-memory, direct-memory, file-descriptor and
+# thread counts with the clients held, and the classes whose heap grew most (jcmd
+# GC.class_histogram, per client). 8000 clients fit the file-descriptor limit of 20,000 here. Loopback only, free ports; everything it starts
 # it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
 #   bash loadtest/quick/heap-per-client.sh [CLIENTS (5000)]
 # shellcheck disable=SC2119 # the helpers of common.sh take their own optional arguments
@@ -53,6 +54,11 @@ SIM
   load_pid=$!
   pids+=("$load_pid")
 }
+metric() { # NAME{LABELS} as printed by /metrics
+  curl -s "http://127.0.0.1:$admin/metrics" | awk -v m="$1" 'index($0, m) == 1 { print $2; exit }'
+}
+fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
+threads() { awk '/^Threads/ { print $2 }' "/proc/$1/status"; }
 connected() { curl -s "http://127.0.0.1:$admin/api/v1/status" | python3 -c 'import json,sys; print(json.load(sys.stdin)["clients"])'; }
 
 sleep 5 # the node's first health checks and JIT settle
@@ -62,6 +68,9 @@ idle_clients "$lb"
 sleep $((ramp + 10))
 through_node=$(connected)
 heap1=$(heap_kib); rss1=$(rss_kib "$lb_pid")
+echo "with the clients held: direct buffers $(metric 'jvm_buffer_memory_used_bytes{id="direct"') B (JVM), \
+allocator direct $(metric 'mqttlb_buffer_memory_bytes{area="direct"') B, heap $(metric 'mqttlb_buffer_memory_bytes{area="heap"') B; \
+$(fds "$lb_pid") file descriptors, $(threads "$lb_pid") threads"
 jcmd "$lb_pid" GC.class_histogram > "$work/histo-after.txt"
 wait "$load_pid" || true
 
@@ -77,7 +86,7 @@ clients, through, heap0, heap1, rss0, rss1, hap0, hap1 = (int(v) for v in sys.ar
 work = sys.argv[9]
 print(f"clients: {clients} asked, {through} relayed by the node at the measurement")
 n = max(through, 1)
-print(f"mqttlb node heap per client (after full GC): {(heap1 - heap0) / n:.2f} KiB   (DESIGN §8: <= 8 KiB)")
+print(f"mqttlb node heap per client (after full GC): {(heap1 - heap0) / n:.2f} KiB   (target: <= 4 KiB)")
 print(f"mqttlb node resident memory per client:       {(rss1 - rss0) / n:.2f} KiB")
 print(f"HAProxy resident memory per client:           {(hap1 - hap0) / clients:.2f} KiB   (baseline, same run)")
 def histogram(path):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Side by side on this machine: message round-trip time and balancer CPU per relayed message round
-# trip (DESIGN §8's second reference figure), for a Mosquitto broker directly (baseline), through
+# trip, for a Mosquitto broker directly (baseline), through
 # HAProxy (stick table on the client id, the reference setup) and through an mqttlb node. One MQTT
 # 3.1.1 client publishes QoS 0 messages to its own subscription at a fixed rate. Loopback only;
 # everything it starts it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
@@ -25,7 +25,8 @@ mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.inc
 
 start_broker_and_haproxy
 write_node_yaml
-start_node
+# shellcheck disable=SC2086 # NODE_OPTS is a list of options
+start_node ${NODE_OPTS:-}
 echo "each round: $messages messages at $rate/s per target; the first rounds include the JIT warming up"
 java -cp "$(cat "$work/cp.txt")" loadtest/quick/MessageRoundTrips.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" \
   "$messages" "$rate" "$rounds"

@@ -5,8 +5,14 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufAllocatorMetric;
+import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +49,8 @@ public final class Metrics {
   public static final String HEALTH_CHECKS = "mqttlb_health_checks";
   public static final String BROKER_TRANSITIONS = "mqttlb_broker_transitions";
   public static final String MOVED = "mqttlb_moved";
+  /** Memory the data plane's buffer allocator holds, by area (direct, heap): what relayed bytes cost in flight. */
+  public static final String BUFFER_MEMORY = "mqttlb_buffer_memory_bytes";
   public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
   /** {@link #MOVE_DISCONNECTS} results: DISCONNECT written at once (between packets), after the packet in flight, or not at all. */
   public static final String MOVE_SENT_AT_ONCE = "sent_at_once";
@@ -96,6 +104,17 @@ public final class Metrics {
         .description("Bytes relayed between clients and brokers").register(registry);
     bytesToClient = Counter.builder(RELAYED_BYTES).tag("direction", "to_client")
         .description("Bytes relayed between clients and brokers").register(registry);
+    // The process as a whole: heap and direct buffers, threads, file descriptors (each client costs two).
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new FileDescriptorMetrics().bindTo(registry);
+    if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
+      ByteBufAllocatorMetric allocator = provider.metric();
+      Gauge.builder(BUFFER_MEMORY, allocator, ByteBufAllocatorMetric::usedDirectMemory).tag("area", "direct")
+          .description("Memory held by the data plane's buffer allocator").register(registry);
+      Gauge.builder(BUFFER_MEMORY, allocator, ByteBufAllocatorMetric::usedHeapMemory).tag("area", "heap")
+          .description("Memory held by the data plane's buffer allocator").register(registry);
+    }
   }
 
   public MeterRegistry registry() {

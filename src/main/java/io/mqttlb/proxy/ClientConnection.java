@@ -145,13 +145,19 @@ final class ClientConnection implements RelayEnds {
       return;
     }
     pendingFingerprint = fingerprint;
-    String sourceIp = clientAddress.getAddress().getHostAddress();
-    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIp);
+    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIpIfKey(info));
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(protocolLevel));
       return;
     }
     dial(decision, null);
+  }
+
+  /** The client's address as a routing key, formatted only for a client with neither client id nor user name. */
+  private String sourceIpIfKey(ConnectInfo info) {
+    boolean noId = info.clientId() == null || info.clientId().isEmpty();
+    boolean noUsername = info.username() == null || info.username().isEmpty();
+    return noId && noUsername ? clientAddress.getAddress().getHostAddress() : null;
   }
 
   private void dial(RouteDecision decision, Set<String> tried) {
@@ -202,8 +208,10 @@ final class ClientConnection implements RelayEnds {
       return;
     }
     metrics.broker(failed.broker().id()).redispatched();
-    log.debug("client {} key {}: broker {} failed ({}), redispatching to {}", clientAddress,
-        failed.key().value(), failed.broker().id(), why, next.broker().id());
+    if (log.isDebugEnabled()) {
+      log.debug("client {} key {}: broker {} failed ({}), redispatching to {}", clientAddress,
+          failed.key().value(), failed.broker().id(), why, next.broker().id());
+    }
     dial(next, triedNow);
   }
 
@@ -215,8 +223,10 @@ final class ClientConnection implements RelayEnds {
     relayed.add(this);
     metrics.routed(decision.source());
     recordSticky(StickyEvent.CONNECTED);
-    log.debug("client {} key {} ({}) -> broker {}", clientAddress, decision.key().value(),
-        decision.key().source().label(), decision.broker().id());
+    if (log.isDebugEnabled()) { // a guard, since a call with more than two arguments allocates its array
+      log.debug("client {} key {} ({}) -> broker {}", clientAddress, decision.key().value(),
+          decision.key().source().label(), decision.broker().id());
+    }
     channel.closeFuture().addListener((ChannelFutureListener) f -> onBrokerClosed());
     ProxyProtocol proxyProtocol = decision.broker().sendProxyProtocol();
     if (proxyProtocol != ProxyProtocol.NONE) {
@@ -265,7 +275,9 @@ final class ClientConnection implements RelayEnds {
     cancelConnectTimer();
     leaveLoopGuard();
     metrics.connectRejected(reason);
-    log.debug("closing client {}: {} ({})", clientAddress, reason, detail);
+    if (log.isDebugEnabled()) {
+      log.debug("closing client {}: {} ({})", clientAddress, reason, detail);
+    }
     if (connack != null && client.isActive()) {
       client.writeAndFlush(Unpooled.wrappedBuffer(connack)).addListener(ChannelFutureListener.CLOSE);
     } else {
@@ -351,7 +363,9 @@ final class ClientConnection implements RelayEnds {
     }
     moving = true;
     metrics.moved(kind);
-    log.debug("client {} key {}: moving away from broker {} ({})", clientAddress, routed.key().value(), brokerId(), kind);
+    if (log.isDebugEnabled()) {
+      log.debug("client {} key {}: moving away from broker {} ({})", clientAddress, routed.key().value(), brokerId(), kind);
+    }
     if (toClient == null) {
       client.close(); // closes the broker side too
       return true;

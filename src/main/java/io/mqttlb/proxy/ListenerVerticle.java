@@ -21,7 +21,9 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,6 +88,11 @@ public final class ListenerVerticle extends VerticleBase {
     }
     ClientInitializer initializer = new ClientInitializer();
     if (REUSE_PORT && loops.nativeTransport()) {
+      try {
+        portIsFree(listener.host(), port);
+      } catch (IOException e) {
+        return Future.failedFuture(e);
+      }
       List<EventLoop> shards = new ArrayList<>();
       loops.workers().forEach(executor -> shards.add((EventLoop) executor));
       return bindShards(loops, initializer, shards, 0);
@@ -103,6 +110,21 @@ public final class ListenerVerticle extends VerticleBase {
         .option(EpollChannelOption.SO_REUSEPORT, true);
     return bind(bootstrap, index == 0 ? port : actualPort)
         .compose(v -> bindShards(loops, initializer, shards, index + 1));
+  }
+
+  /**
+   * SO_REUSEPORT would let this listener share a port that another process (a second node started
+   * by mistake) holds with the same option, and split the clients between them silently: a plain
+   * bind first makes a taken port an error, as without the option.
+   */
+  private static void portIsFree(String host, int port) throws IOException {
+    if (port == 0) {
+      return;
+    }
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.setReuseAddress(true);
+      probe.bind(new InetSocketAddress(host, port));
+    }
   }
 
   private ServerBootstrap serverBootstrap(NettyLoops loops, EventLoopGroup parent, EventLoopGroup children,

@@ -74,6 +74,7 @@ class BoundaryRelayHandlerTest {
     };
     handler = new BoundaryRelayHandler(ends, client);
     broker = new EmbeddedChannel(handler);
+    broker.freezeTime(); // the grace timer runs on the test's clock only
   }
 
   @AfterEach
