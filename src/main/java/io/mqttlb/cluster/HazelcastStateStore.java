@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -147,6 +148,48 @@ public final class HazelcastStateStore implements StateStore {
         @Override
         public void onMapEvent(MapEvent event) {
           listener.run();
+        }
+      });
+    }
+
+    @Override
+    public void onEntryChange(EntryChanges listener) {
+      map.addEntryListener(new EntryListener<String, String>() {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+          listener.put(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+          listener.put(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        // A replicated map reports an entry whose TTL ran out as evicted; expired is handled alike
+        // in case a later version tells them apart.
+        @Override
+        public void entryEvicted(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        @Override
+        public void mapCleared(MapEvent event) {
+          listener.cleared();
+        }
+
+        @Override
+        public void mapEvicted(MapEvent event) {
+          listener.cleared();
         }
       });
     }

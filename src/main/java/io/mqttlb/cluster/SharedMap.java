@@ -27,4 +27,11 @@ public interface SharedMap {
 
   /** Runs {@code listener} (on some Hazelcast or caller thread) after any entry changed. */
   void onChange(Runnable listener);
+
+  /**
+   * Tells {@code listener} of every later change, entry by entry, expiry included (an expired entry
+   * may be reported some time after its TTL ran out). Changes made before the call are not replayed:
+   * a follower registers first, then copies the map ({@link #copy}), and lets changes win over the copy.
+   */
+  void onEntryChange(EntryChanges listener);
 }
