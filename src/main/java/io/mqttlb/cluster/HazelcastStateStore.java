@@ -38,7 +38,8 @@ public final class HazelcastStateStore implements StateStore {
 
   @Override
   public SharedMap map(String name) {
-    return new Replicated(hazelcast.getReplicatedMap(PREFIX + name));
+    ReplicatedMap<String, String> map = hazelcast.getReplicatedMap(PREFIX + name);
+    return new Replicated(map, PipelinedPuts.of(map));
   }
 
   /**
@@ -102,7 +103,8 @@ public final class HazelcastStateStore implements StateStore {
     return true;
   }
 
-  private record Replicated(ReplicatedMap<String, String> map) implements SharedMap {
+  /** A replicated map; {@code pipeline} is null when the proxy cannot take overlapped puts. */
+  private record Replicated(ReplicatedMap<String, String> map, PipelinedPuts pipeline) implements SharedMap {
     @Override
     public String get(String key) {
       return map.get(key);
@@ -116,6 +118,15 @@ public final class HazelcastStateStore implements StateStore {
     @Override
     public void put(String key, String value, Duration ttl) {
       map.put(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void putAll(List<TimedPut> puts) {
+      if (pipeline == null) {
+        SharedMap.super.putAll(puts);
+      } else {
+        pipeline.putAll(puts);
+      }
     }
 
     @Override

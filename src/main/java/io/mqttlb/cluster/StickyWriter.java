@@ -1,6 +1,8 @@
 package io.mqttlb.cluster;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -16,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * expiry a little is skipped (see {@link StickyEvent}) without waking anything. A needed write goes
  * into the mirror at once, so that this node's next lookup of the key sees it, and into the pending
  * writes, kept per key, latest broker wins. The thread wakes every {@link #FLUSH_INTERVAL} and
- * writes what gathered: one wake-up for a batch instead of one per connection, and a client that
- * connects and leaves within one interval costs one write, not two. Other nodes see an entry within
+ * writes what gathered as one batch, whose puts the store overlaps ({@link SharedMap#putAll}): one
+ * wake-up and one wait per batch instead of one per connection, and a client that connects and
+ * leaves within one interval costs one write, not two. Other nodes see an entry within
  * that interval plus the cluster's replication delay.
  *
  * <p>The queue is bounded ({@link #MAX_PENDING} keys): beyond it writes are dropped and counted,
@@ -29,6 +32,8 @@ import org.slf4j.LoggerFactory;
 final class StickyWriter implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(StickyWriter.class);
   static final int MAX_PENDING = 100_000;
+  /** Entries handed to the store in one call, at most. */
+  static final int MAX_BATCH = 1000;
   /** How long writes gather before the thread writes them. */
   static final Duration FLUSH_INTERVAL = Duration.ofMillis(50);
   private static final long ENFORCE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -146,30 +151,43 @@ final class StickyWriter implements AutoCloseable {
     }
   }
 
+  /** Writes what gathered, in batches whose puts the store may overlap ({@link SharedMap#putAll}). */
   private void flush() {
+    List<SharedMap.TimedPut> batch = new ArrayList<>();
     for (String key : pending.keySet()) {
       Pending write = pending.remove(key);
       if (write != null) {
-        write(key, write);
+        add(key, write, batch);
+        if (batch.size() == MAX_BATCH) {
+          write(batch);
+        }
       }
     }
+    write(batch);
   }
 
-  private void write(String key, Pending write) {
-    long now = System.currentTimeMillis();
+  private void add(String key, Pending write, List<SharedMap.TimedPut> batch) {
     if (write.newKey()) {
       if (estimatedSize + 1 > maxEntries) {
+        write(batch); // so that the count below includes the batch's own new keys
         enforceBound(1);
       }
       estimatedSize++;
     }
     // The TTL counts from the event, not from this write, and matches the expiry in the value.
-    long remaining = write.entry().expiresAt() - now;
-    if (remaining <= 0) {
-      return;
+    long remaining = write.entry().expiresAt() - System.currentTimeMillis();
+    if (remaining > 0) {
+      batch.add(new SharedMap.TimedPut(key, TableEntry.encode(write.entry().broker(), write.entry().expiresAt()),
+          remaining));
     }
-    sticky.put(key, TableEntry.encode(write.entry().broker(), write.entry().expiresAt()), Duration.ofMillis(remaining));
-    written.increment();
+  }
+
+  private void write(List<SharedMap.TimedPut> batch) {
+    if (!batch.isEmpty()) {
+      sticky.putAll(batch);
+      written.add(batch.size());
+      batch.clear();
+    }
   }
 
   /** Makes room so that {@code adding} more entries keep the map within the bound. */
