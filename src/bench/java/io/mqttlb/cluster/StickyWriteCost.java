@@ -7,6 +7,7 @@ import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,8 @@ import com.hazelcast.replicatedmap.ReplicatedMap;
  *
  * <ul>
  *   <li>{@code put}: one {@code ReplicatedMap.put} with a TTL at a time, new keys, as a sticky write;
+ *   <li>{@code SharedMap.putAll}: what the sticky writer does with a batch, each entry with its
+ *       TTL, the puts overlapped ({@link PipelinedPuts});
  *   <li>{@code putAll}: batches of 100 new keys (a replicated map's putAll takes no TTL, so the
  *       sticky writer cannot use it; shown for what batching would save);
  *   <li>{@code cycles}: {@link TierState#recordSticky} on node 1 as the data plane calls it, a
@@ -50,6 +53,9 @@ public final class StickyWriteCost {
 
       ReplicatedMap<String, String> map = cluster.member(0).getReplicatedMap(HazelcastStateStore.PREFIX + "cost");
       String value = TableEntry.encode("broker-7", System.currentTimeMillis() + 1_800_000);
+      SharedMap mirrored = new HazelcastStateStore(cluster.member(0)).map("cost-mirrored");
+      TableMirror.follow(mirrored);
+      TableMirror.follow(new HazelcastStateStore(cluster.member(1)).map("cost-mirrored"));
       for (int round = 0; round < 2; round++) { // the first round warms up
         final int r = round;
         report("put with TTL, one at a time", WRITES, idleNanosPerSecond, () -> {
@@ -57,6 +63,21 @@ public final class StickyWriteCost {
             map.put("put-" + r + "-" + i, value, 1_800_000, TimeUnit.MILLISECONDS);
           }
         });
+        SharedMap shared = new HazelcastStateStore(cluster.member(0)).map("cost");
+        report("SharedMap.putAll with TTLs, 1000 a batch", WRITES, idleNanosPerSecond, () -> {
+          List<SharedMap.TimedPut> batch = new ArrayList<>();
+          for (int i = 0; i < WRITES; i++) {
+            batch.add(new SharedMap.TimedPut("pipelined-" + r + "-" + i, value, 1_800_000));
+            if (batch.size() == 1000) {
+              shared.putAll(batch);
+              batch.clear();
+            }
+          }
+        });
+        report("SharedMap.putAll with TTLs, 100 a batch", WRITES, idleNanosPerSecond,
+            () -> pipelined(shared, "small-" + r + "-", 100));
+        report("the same, both members mirroring", WRITES, idleNanosPerSecond,
+            () -> pipelined(mirrored, "mirrored-" + r + "-", 100));
         report("putAll, 100 a batch (no TTL)", WRITES, idleNanosPerSecond, () -> {
           Map<String, String> batch = new HashMap<>();
           for (int i = 0; i < WRITES; i++) {
@@ -81,6 +102,18 @@ public final class StickyWriteCost {
           report("connect+disconnect, returning clients", CYCLES, idleNanosPerSecond, () -> cycles(one, prefix));
         }
         System.out.printf("sticky entries on node 2: %d%n", two.stickyCount());
+      }
+    }
+  }
+
+  private static void pipelined(SharedMap map, String prefix, int batchSize) {
+    String value = TableEntry.encode("broker-7", System.currentTimeMillis() + 1_800_000);
+    List<SharedMap.TimedPut> batch = new ArrayList<>();
+    for (int i = 0; i < WRITES; i++) {
+      batch.add(new SharedMap.TimedPut(prefix + i, value, 1_800_000));
+      if (batch.size() == batchSize) {
+        map.putAll(batch);
+        batch.clear();
       }
     }
   }
