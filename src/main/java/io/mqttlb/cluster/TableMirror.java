@@ -7,8 +7,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A local, decoded copy of one table map (overrides or sticky entries), for the connect path: a
- * lookup is one {@link ConcurrentHashMap#get} and a comparison of the entry's expiry with the clock,
- * and allocates nothing. The shared map stays the source of truth; this copy follows it through
+ * lookup is one {@link ConcurrentHashMap#get} and a comparison of the entry's expiry with a coarse
+ * clock, and allocates nothing. The shared map stays the source of truth; this copy follows it through
  * its entry events and is filled from it once, and it takes this node's own writes at once
  * ({@link #putLocal}, {@link #removeLocal}), before they have gone round the cluster, so that a
  * client that reconnects to this node right away finds the entry its first connect made.
@@ -66,10 +66,13 @@ final class TableMirror implements EntryChanges {
     return mirror;
   }
 
-  /** The broker of the key's live entry, or null. Allocates nothing. */
+  /**
+   * The broker of the key's live entry, or null. Allocates nothing, and reads the time from {@link
+   * CoarseClock}: an entry may be answered for a few milliseconds after it expired.
+   */
   String liveBroker(String key) {
     Entry entry = entries.get(key);
-    return entry != null && entry.liveAt(System.currentTimeMillis()) ? entry.broker : null;
+    return entry != null && entry.liveAt(CoarseClock.millis()) ? entry.broker : null;
   }
 
   /** The key's entry, live or not (tombstones included), or null. */

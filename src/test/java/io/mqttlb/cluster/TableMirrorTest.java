@@ -89,7 +89,7 @@ class TableMirrorTest {
     for (int i = 0; i < 1000; i++) {
       writer.put("join-" + i, value("b" + (i % 3), 60_000), Duration.ofMinutes(1));
     }
-    writer.put("join-dead", TableEntry.encode("b1", System.currentTimeMillis() - 1), Duration.ofMinutes(1));
+    writer.put("join-dead", TableEntry.encode("b1", System.currentTimeMillis() - 60_000), Duration.ofMinutes(1));
     HazelcastInstance third = Hazelcast.newHazelcastInstance(HazelcastSetup.load(joiningConfig(), "lb-3"));
     try {
       TableMirror mirror = TableMirror.follow(new HazelcastStateStore(third).map("sticky"));
@@ -139,7 +139,7 @@ class TableMirrorTest {
     TableMirror mirror = TableMirror.follow(local);
     local.put("a", value(new String("b1"), 60_000));
     local.put("b", value(new String("b1"), 60_000));
-    local.put("old", TableEntry.encode("b1", System.currentTimeMillis() - 1));
+    local.put("old", TableEntry.encode("b1", System.currentTimeMillis() - 60_000));
     local.put("forever", TableEntry.encode("b2", 0));
     assertEquals(System.identityHashCode(mirror.liveBroker("a")), System.identityHashCode(mirror.liveBroker("b")));
     assertNull(mirror.liveBroker("old"));
