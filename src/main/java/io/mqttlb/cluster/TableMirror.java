@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * client that reconnects to this node right away finds the entry its first connect made.
  *
  * <p><b>Invariants.</b> Each stored value {@code broker|expiresAt} is decoded once, on arrival, into
- * an {@link Entry} whose broker id is one shared instance per broker (a table of a million entries
- * naming a few brokers holds a few strings, and the ring finds the id by a reference check). An
+ * an {@link Entry} whose broker id is the interned instance (a table of a million entries naming a
+ * few brokers holds a few strings, and the ring, which interns its ids too, finds the id by a
+ * reference check). An
  * entry is live while {@code expiresAt} is 0 or in the future; an expired entry may stay until the
  * store reports it gone, and is never answered. Values that do not decode are left out.
  *
@@ -146,8 +147,9 @@ final class TableMirror implements EntryChanges {
     return broker == null ? null : new Entry(sharedId(broker), TableEntry.expiresAtOf(value));
   }
 
+  /** The interned id, which is also the ring's instance of it; the map spares a call into the JVM's string table. */
   private String sharedId(String broker) {
-    String shared = brokerIds.putIfAbsent(broker, broker);
-    return shared == null ? broker : shared;
+    String shared = brokerIds.get(broker);
+    return shared != null ? shared : brokerIds.computeIfAbsent(broker, String::intern);
   }
 }

@@ -72,7 +72,7 @@ public final class HashRing {
   private final String[] ids; // ids[i] == members.get(i).id()
   /**
    * Member index by id. {@link #indexOf} runs on every table-mode hit: a hash lookup costs one
-   * {@code equals} (none beyond a reference check when the caller holds the same id instance),
+   * {@code equals} (a reference check when the caller holds the interned id),
    * where a binary search over a thousand sorted ids costs about ten {@code compareTo}.
    */
   private final Map<String, Integer> indexById;
@@ -160,7 +160,9 @@ public final class HashRing {
     int p = 0;
     for (int m = 0; m < sorted.size(); m++) {
       RingMember member = sorted.get(m);
-      ids[m] = member.id();
+      // Interned, so that a caller holding an interned id (the table mirror) meets this very
+      // instance in indexOf, and String.equals ends at its reference check.
+      ids[m] = member.id().intern();
       int count = virtualNodes * member.weight();
       for (int i = 0; i < count; i++, p++) {
         rawPoints[p] = RingHash.hashPoint(member.id(), i);
