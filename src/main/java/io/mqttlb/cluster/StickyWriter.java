@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * into the mirror at once, so that this node's next lookup of the key sees it, and into the pending
  * writes, kept per key, latest broker wins. The thread wakes every {@link #FLUSH_INTERVAL} and
  * writes what gathered as one batch, whose puts the store overlaps ({@link SharedMap#putAll}): one
- * wake-up and one wait per batch instead of one per connection, and a client that connects and
- * leaves within one interval costs one write, not two. Other nodes see an entry within
- * that interval plus the cluster's replication delay.
+ * wake-up and one wait per batch instead of one per write, and several events of one key within an
+ * interval cost one write. Other nodes see an entry within that interval plus the cluster's
+ * replication delay.
  *
  * <p>The queue is bounded ({@link #MAX_PENDING} keys): beyond it writes are dropped and counted,
  * which costs stickiness for those clients, never memory. The thread also keeps the sticky map
