@@ -67,15 +67,15 @@ public final class TableStoreFootprint {
       long withMirror = usedHeap();
       report("ConcurrentHashMap<String, String>, own Strings", (double) (withMirror - withNearCache) / ENTRIES);
 
-      // The prototype mirror of RouteDecisionBenchmark, over a replicated map named as mqttlb's.
+      // The mirror that nodes read the table through, over a replicated map named as mqttlb's.
       writer.<String, String>getReplicatedMap(HazelcastStateStore.PREFIX + "sticky").putAll(TableStoreBenchmark.table());
       while (reader.getReplicatedMap(HazelcastStateStore.PREFIX + "sticky").size() < ENTRIES) {
         EmbeddedMembers.sleep(10);
       }
       long beforeDecoded = usedHeap();
-      MirroredTable decoded = new MirroredTable(reader);
+      TableMirror decoded = TableMirror.follow(new HazelcastStateStore(reader).map("sticky"));
       long withDecoded = usedHeap();
-      report("MirroredTable prototype (decoded values)", (double) (withDecoded - beforeDecoded) / ENTRIES);
+      report("TableMirror (decoded values)", (double) (withDecoded - beforeDecoded) / ENTRIES);
       if (mirror.size() != ENTRIES || decoded.size() != ENTRIES) {
         throw new IllegalStateException();
       }

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.EntryAdapter;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.EntryListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.MapEvent;
 import com.hazelcast.replicatedmap.ReplicatedMap;
@@ -37,7 +38,8 @@ public final class HazelcastStateStore implements StateStore {
 
   @Override
   public SharedMap map(String name) {
-    return new Replicated(hazelcast.getReplicatedMap(PREFIX + name));
+    ReplicatedMap<String, String> map = hazelcast.getReplicatedMap(PREFIX + name);
+    return new Replicated(map, PipelinedPuts.of(map));
   }
 
   /**
@@ -101,7 +103,8 @@ public final class HazelcastStateStore implements StateStore {
     return true;
   }
 
-  private record Replicated(ReplicatedMap<String, String> map) implements SharedMap {
+  /** A replicated map; {@code pipeline} is null when the proxy cannot take overlapped puts. */
+  private record Replicated(ReplicatedMap<String, String> map, PipelinedPuts pipeline) implements SharedMap {
     @Override
     public String get(String key) {
       return map.get(key);
@@ -115,6 +118,15 @@ public final class HazelcastStateStore implements StateStore {
     @Override
     public void put(String key, String value, Duration ttl) {
       map.put(key, value, Math.max(1, ttl.toMillis()), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void putAll(List<TimedPut> puts) {
+      if (pipeline == null) {
+        SharedMap.super.putAll(puts);
+      } else {
+        pipeline.putAll(puts);
+      }
     }
 
     @Override
@@ -147,6 +159,48 @@ public final class HazelcastStateStore implements StateStore {
         @Override
         public void onMapEvent(MapEvent event) {
           listener.run();
+        }
+      });
+    }
+
+    @Override
+    public void onEntryChange(EntryChanges listener) {
+      map.addEntryListener(new EntryListener<String, String>() {
+        @Override
+        public void entryAdded(EntryEvent<String, String> event) {
+          listener.put(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryUpdated(EntryEvent<String, String> event) {
+          listener.put(event.getKey(), event.getValue());
+        }
+
+        @Override
+        public void entryRemoved(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        // A replicated map reports an entry whose TTL ran out as evicted; expired is handled alike
+        // in case a later version tells them apart.
+        @Override
+        public void entryEvicted(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, String> event) {
+          listener.removed(event.getKey());
+        }
+
+        @Override
+        public void mapCleared(MapEvent event) {
+          listener.cleared();
+        }
+
+        @Override
+        public void mapEvicted(MapEvent event) {
+          listener.cleared();
         }
       });
     }

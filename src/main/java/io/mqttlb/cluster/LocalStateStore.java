@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** The state of a standalone node: plain concurrent maps in this process, TTLs checked on read. */
+/**
+ * The state of a standalone node: plain concurrent maps in this process, TTLs checked on read. Entry
+ * listeners run on the thread that made the change (for an expired entry, the thread that noticed).
+ */
 public final class LocalStateStore implements StateStore {
   private final String nodeId;
   private final Map<String, LocalMap> maps = new ConcurrentHashMap<>();
@@ -54,6 +57,7 @@ public final class LocalStateStore implements StateStore {
 
     private final ConcurrentHashMap<String, Timed> entries = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private final List<EntryChanges> entryListeners = new CopyOnWriteArrayList<>();
     private volatile long lastPurge = System.nanoTime();
 
     @Override
@@ -63,7 +67,9 @@ public final class LocalStateStore implements StateStore {
         return null;
       }
       if (timed.expired(System.nanoTime())) {
-        entries.remove(key, timed);
+        if (entries.remove(key, timed)) {
+          entryListeners.forEach(l -> l.removed(key));
+        }
         return null;
       }
       return timed.value();
@@ -72,12 +78,14 @@ public final class LocalStateStore implements StateStore {
     @Override
     public void put(String key, String value) {
       entries.put(key, new Timed(value, Long.MAX_VALUE));
+      entryListeners.forEach(l -> l.put(key, value));
       changed();
     }
 
     @Override
     public void put(String key, String value, Duration ttl) {
       entries.put(key, new Timed(value, System.nanoTime() + ttl.toNanos()));
+      entryListeners.forEach(l -> l.put(key, value));
       changed();
     }
 
@@ -85,6 +93,7 @@ public final class LocalStateStore implements StateStore {
     public String remove(String key) {
       Timed removed = entries.remove(key);
       if (removed != null) {
+        entryListeners.forEach(l -> l.removed(key));
         changed();
       }
       return removed == null || removed.expired(System.nanoTime()) ? null : removed.value();
@@ -112,10 +121,19 @@ public final class LocalStateStore implements StateStore {
       listeners.add(listener);
     }
 
+    @Override
+    public void onEntryChange(EntryChanges listener) {
+      entryListeners.add(listener);
+    }
+
     private void purgeExpired() {
       long now = System.nanoTime();
       lastPurge = now;
-      entries.entrySet().removeIf(e -> e.getValue().expired(now));
+      entries.forEach((key, timed) -> {
+        if (timed.expired(now) && entries.remove(key, timed)) {
+          entryListeners.forEach(l -> l.removed(key));
+        }
+      });
     }
 
     private void changed() {

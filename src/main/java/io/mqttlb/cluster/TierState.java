@@ -22,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * overrides and learned sticky entries. Reads are local; the write methods may block for a cluster
  * round trip and must be called off the event loop. Sticky entries are written in the background by
  * a {@link StickyWriter}, so the connect path never waits for the cluster.
+ *
+ * <p>The table lookups of the connect path ({@link #overrideBroker}, {@link #stickyBroker}) read
+ * {@link TableMirror}s, local decoded copies of the two table maps, and allocate nothing; this
+ * node's own table writes reach its mirrors before they return, other nodes' writes when the
+ * store reports them.
  */
 public final class TierState implements RoutingTable, AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(TierState.class);
@@ -37,6 +42,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final SharedMap overrides;
   private final SharedMap sticky;
   private final SharedMap moves;
+  private final TableMirror overrideTable;
+  private final TableMirror stickyTable;
   private final StickyWriter stickyWriter;
   private final Duration stickyTtl;
 
@@ -49,7 +56,9 @@ public final class TierState implements RoutingTable, AutoCloseable {
     this.overrides = maps.get(2);
     this.sticky = maps.get(3);
     this.moves = maps.get(4);
-    this.stickyWriter = new StickyWriter(sticky, stickyTtl, maxEntries);
+    this.overrideTable = TableMirror.follow(overrides);
+    this.stickyTable = TableMirror.follow(sticky);
+    this.stickyWriter = new StickyWriter(sticky, stickyTable, stickyTtl, maxEntries);
   }
 
   /**
@@ -202,12 +211,12 @@ public final class TierState implements RoutingTable, AutoCloseable {
 
   @Override
   public String overrideBroker(String key) {
-    return live(overrides.get(key));
+    return overrideTable.liveBroker(key);
   }
 
   @Override
   public String stickyBroker(String key) {
-    return live(sticky.get(key));
+    return stickyTable.liveBroker(key);
   }
 
   /** Pins a key to a broker, cluster-wide; {@code ttl} null for an override that does not expire. */
@@ -219,13 +228,17 @@ public final class TierState implements RoutingTable, AutoCloseable {
     } else {
       overrides.put(key, value, ttl);
     }
+    overrideTable.putLocal(key, broker, expiresAt);
     return new TableEntry(key, broker, TableEntry.OVERRIDE, expiresAt);
   }
 
   /** Removes a key's override and sticky entry; false when it had neither. */
   public boolean removeEntry(String key) {
-    boolean removed = overrides.remove(key) != null;
-    return sticky.remove(key) != null || removed;
+    boolean removedOverride = overrides.remove(key) != null;
+    overrideTable.removeLocal(key);
+    boolean removedSticky = sticky.remove(key) != null;
+    stickyTable.removeLocal(key);
+    return removedOverride || removedSticky;
   }
 
   /**
@@ -298,15 +311,6 @@ public final class TierState implements RoutingTable, AutoCloseable {
       }
     }
     return live;
-  }
-
-  /** The broker of a stored table value while it has not expired (the store's TTL may lag). */
-  private static String live(String value) {
-    if (value == null) {
-      return null;
-    }
-    long expiresAt = TableEntry.expiresAtOf(value);
-    return expiresAt != 0 && expiresAt <= System.currentTimeMillis() ? null : TableEntry.brokerOf(value);
   }
 
   private static BrokerConfig decodeBroker(String id, String value) {

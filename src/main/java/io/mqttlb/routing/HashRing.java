@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -67,7 +69,13 @@ public final class HashRing {
           new int[2], 1);
 
   private final List<RingMember> members; // sorted by id, unmodifiable
-  private final String[] ids; // ids[i] == members.get(i).id(), for binary search in indexOf
+  private final String[] ids; // ids[i] == members.get(i).id()
+  /**
+   * Member index by id. {@link #indexOf} runs on every table-mode hit: a hash lookup costs one
+   * {@code equals} (a reference check when the caller holds the interned id),
+   * where a binary search over a thousand sorted ids costs about ten {@code compareTo}.
+   */
+  private final Map<String, Integer> indexById;
   private final int virtualNodes;
   private final long[] points; // ascending in unsigned order
   private final int[] owners; // owners[p] is the member index owning points[p]
@@ -99,6 +107,10 @@ public final class HashRing {
       int indexBits) {
     this.members = members;
     this.ids = ids;
+    this.indexById = new HashMap<>(Math.max(4, ids.length * 2));
+    for (int i = 0; i < ids.length; i++) {
+      indexById.put(ids[i], i);
+    }
     this.virtualNodes = virtualNodes;
     this.points = points;
     this.owners = owners;
@@ -148,7 +160,9 @@ public final class HashRing {
     int p = 0;
     for (int m = 0; m < sorted.size(); m++) {
       RingMember member = sorted.get(m);
-      ids[m] = member.id();
+      // Interned, so that a caller holding an interned id (the table mirror) meets this very
+      // instance in indexOf, and String.equals ends at its reference check.
+      ids[m] = member.id().intern();
       int count = virtualNodes * member.weight();
       for (int i = 0; i < count; i++, p++) {
         rawPoints[p] = RingHash.hashPoint(member.id(), i);
@@ -240,8 +254,8 @@ public final class HashRing {
 
   /** The index of the member with this id, or -1 if it is not on the ring. */
   public int indexOf(String id) {
-    int index = Arrays.binarySearch(ids, id);
-    return index >= 0 ? index : -1;
+    Integer index = indexById.get(id);
+    return index == null ? -1 : index;
   }
 
   public int virtualNodes() {

@@ -14,7 +14,7 @@ class StickyWriterTest {
   private StickyWriter writer;
 
   private StickyWriter start(Duration ttl, long maxEntries) {
-    writer = new StickyWriter(sticky, ttl, maxEntries);
+    writer = new StickyWriter(sticky, TableMirror.follow(sticky), ttl, maxEntries);
     writer.start();
     return writer;
   }
@@ -66,7 +66,7 @@ class StickyWriterTest {
     assertEquals(Duration.ofSeconds(1), StickyWriter.refreshInterval(Duration.ofMillis(500)));
     assertEquals(Duration.ofSeconds(15), StickyWriter.refreshInterval(Duration.ofSeconds(30)));
     assertEquals(Duration.ofMinutes(10), StickyWriter.refreshInterval(Duration.ofMinutes(30)));
-    writer = new StickyWriter(sticky, Duration.ofSeconds(1), 1);
+    writer = new StickyWriter(sticky, TableMirror.follow(sticky), Duration.ofSeconds(1), 1);
   }
 
   @Test
