@@ -4,6 +4,7 @@ import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.metrics.Metrics;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -145,7 +146,7 @@ public final class ListenerVerticle extends VerticleBase {
         bound.fail(f.cause());
         return;
       }
-      Channel channel = ((io.netty.channel.ChannelFuture) f).channel();
+      Channel channel = ((ChannelFuture) f).channel();
       serverChannels.add(channel);
       InetSocketAddress address = (InetSocketAddress) channel.localAddress();
       actualPort = address.getPort();
@@ -208,6 +209,7 @@ public final class ListenerVerticle extends VerticleBase {
         log.debug("listener {}: closing: {}", listener.name(), e.toString()));
   }
 
+  /** A Vert.x future, completed on this verticle's context, for a Netty one. */
   private Future<Void> closed(io.netty.util.concurrent.Future<?> future) {
     Promise<Void> done = Promise.promise();
     future.addListener(f -> context.runOnContext(v -> done.complete()));
