@@ -11,7 +11,11 @@ package io.mqttlb.cluster;
  * the exact clock for anything that sets an expiry.
  */
 final class CoarseClock {
-  static final long TICK_MILLIS = 10;
+  /**
+   * Each tick wakes a thread, which costs about 50 µs of CPU on this VM: at 10 ms that was 5 ms of
+   * CPU per second per idle node. 50 ms keeps it near 1 ms/s; entries live for minutes.
+   */
+  static final long TICK_MILLIS = 50;
 
   private static volatile long now = System.currentTimeMillis();
 
