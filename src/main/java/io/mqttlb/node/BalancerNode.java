@@ -43,6 +43,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class BalancerNode {
   private static final Logger log = LoggerFactory.getLogger(BalancerNode.class);
+  /**
+   * Event loops of a node (data plane and control plane): {@code -Dmqttlb.eventLoops=N}, by default
+   * Vert.x's two per core.
+   */
+  static final int EVENT_LOOPS = Integer.getInteger("mqttlb.eventLoops", VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE);
 
   private final NodeConfig config;
   private final Vertx vertx;
@@ -86,7 +91,8 @@ public final class BalancerNode {
    * cluster's state overriding the file).
    */
   public static Future<BalancerNode> start(NodeConfig config, String configSource) {
-    VertxOptions options = new VertxOptions().setPreferNativeTransport(true);
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(true)
+        .setEventLoopPoolSize(EVENT_LOOPS);
     if (!config.cluster().clustered()) {
       Vertx vertx = Vertx.builder().with(options).build();
       return startOn(vertx, config, Shared.open(new LocalStateStore(config.nodeId()), config, configSource));
