@@ -77,16 +77,16 @@ public final class Metrics {
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger clientsActive = new AtomicInteger();
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
-  private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
-  private final Map<String, Counter> routed = new ConcurrentHashMap<>();
+  private final LabelledCounters rejections;
+  private final LabelledCounters routed;
   private final Map<String, Counter> healthChecks = new ConcurrentHashMap<>();
   private final Map<String, Counter> transitions = new ConcurrentHashMap<>();
   /** The broker-up gauges and, strongly held here because a Gauge holds its object weakly, their sources. */
   private final Map<String, Gauge> brokerUpGauges = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> brokerUpSources = new ConcurrentHashMap<>();
-  private final Map<String, Counter> moved = new ConcurrentHashMap<>();
-  private final Map<String, Counter> moveDisconnects = new ConcurrentHashMap<>();
-  private final Map<String, Counter> relayLoops = new ConcurrentHashMap<>();
+  private final LabelledCounters moved;
+  private final LabelledCounters moveDisconnects;
+  private final LabelledCounters relayLoops;
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
   /**
@@ -100,6 +100,12 @@ public final class Metrics {
     Gauge.builder(CLIENTS_ACTIVE, clientsActive, AtomicInteger::get)
         .description("Client sockets open on this node, routed or still sending CONNECT")
         .register(registry);
+    rejections = new LabelledCounters(CONNECT_REJECTED, "reason", "Client connections closed before routing, by reason");
+    routed = new LabelledCounters(ROUTED, "source", "Client connections routed, by what decided the broker");
+    moved = new LabelledCounters(MOVED, "kind", "Relayed clients disconnected by drain and rebalance jobs, by kind");
+    moveDisconnects = new LabelledCounters(MOVE_DISCONNECTS, "result",
+        "MQTT 5 clients moved away, by whether they got the server DISCONNECT");
+    relayLoops = new LabelledCounters(RELAY_LOOPS, "kind", "Relay loops cut (a broker address leading back to a node)");
     bytesToBroker = Counter.builder(RELAYED_BYTES).tag("direction", "to_broker")
         .description("Bytes relayed between clients and brokers").register(registry);
     bytesToClient = Counter.builder(RELAYED_BYTES).tag("direction", "to_client")
@@ -141,50 +147,38 @@ public final class Metrics {
 
   /** A client connection was rejected before it reached a broker; {@code reason} is a fixed label. */
   public void connectRejected(String reason) {
-    rejections.computeIfAbsent(reason, r -> Counter.builder(CONNECT_REJECTED).tag("reason", r)
-        .description("Client connections closed before routing, by reason").register(registry))
-        .increment();
+    rejections.increment(reason);
   }
 
   public double rejectedCount(String reason) {
-    Counter counter = rejections.get(reason);
-    return counter == null ? 0 : counter.count();
+    return rejections.count(reason);
   }
 
   /** A relay loop was cut; {@code kind} is {@link #LOOP_OWN_LISTENER} or {@link #LOOP_REPEATED_CONNECT}. */
   public void relayLoop(String kind) {
-    relayLoops.computeIfAbsent(kind, k -> Counter.builder(RELAY_LOOPS).tag("kind", k)
-        .description("Relay loops cut (a broker address leading back to a node)").register(registry))
-        .increment();
+    relayLoops.increment(kind);
   }
 
   public double relayLoopCount(String kind) {
-    Counter counter = relayLoops.get(kind);
-    return counter == null ? 0 : counter.count();
+    return relayLoops.count(kind);
   }
 
   /** A client was sent to a broker; {@code source} is ring, override or sticky. */
   public void routed(String source) {
-    routed.computeIfAbsent(source, s -> Counter.builder(ROUTED).tag("source", s)
-        .description("Client connections routed, by what decided the broker").register(registry))
-        .increment();
+    routed.increment(source);
   }
 
   public double routedCount(String source) {
-    Counter counter = routed.get(source);
-    return counter == null ? 0 : counter.count();
+    return routed.count(source);
   }
 
   /** A relayed client was disconnected by a move job; {@code kind} is drain or rebalance. */
   public void moved(String kind) {
-    moved.computeIfAbsent(kind, k -> Counter.builder(MOVED).tag("kind", k)
-        .description("Relayed clients disconnected by drain and rebalance jobs, by kind").register(registry))
-        .increment();
+    moved.increment(kind);
   }
 
   public double movedCount(String kind) {
-    Counter counter = moved.get(kind);
-    return counter == null ? 0 : counter.count();
+    return moved.count(kind);
   }
 
   /**
@@ -193,14 +187,11 @@ public final class Metrics {
    * time: closed without it).
    */
   public void moveDisconnect(String result) {
-    moveDisconnects.computeIfAbsent(result, r -> Counter.builder(MOVE_DISCONNECTS).tag("result", r)
-        .description("MQTT 5 clients moved away, by whether they got the server DISCONNECT").register(registry))
-        .increment();
+    moveDisconnects.increment(result);
   }
 
   public double moveDisconnectCount(String result) {
-    Counter counter = moveDisconnects.get(result);
-    return counter == null ? 0 : counter.count();
+    return moveDisconnects.count(result);
   }
 
   /**
@@ -286,6 +277,30 @@ public final class Metrics {
 
   public void relayedToClient(int bytes) {
     bytesToClient.increment(bytes);
+  }
+
+  /** Counters of one metric that differ by one tag, each registered when its label is first used. */
+  private final class LabelledCounters {
+    private final String name;
+    private final String tag;
+    private final String description;
+    private final Map<String, Counter> byLabel = new ConcurrentHashMap<>();
+
+    LabelledCounters(String name, String tag, String description) {
+      this.name = name;
+      this.tag = tag;
+      this.description = description;
+    }
+
+    void increment(String label) {
+      byLabel.computeIfAbsent(label, l -> Counter.builder(name).tag(tag, l).description(description).register(registry))
+          .increment();
+    }
+
+    double count(String label) {
+      Counter counter = byLabel.get(label);
+      return counter == null ? 0 : counter.count();
+    }
   }
 
   /** Meters of one broker, tagged with its id. */
