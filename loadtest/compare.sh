@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Side by side: one simulation against (a) three Mosquitto brokers directly, (b) a three-node
 # mqttlb tier in front of them (hash mode) and (c) HAProxy in front of them, configured like the
-# reference of DESIGN §8 (a stick table on the MQTT client id). The three runs of a round are
+# reference balancer (a stick table on the MQTT client id). The three runs of a round are
 # interleaved, and the order rotates from round to round, so that a slow minute of the machine
 # does not land on one target only. Then CompareReport writes OUT/compare.html and compare.json.
 #
@@ -18,7 +18,7 @@
 # sessions or queued messages of another. Brokers b2 and b3 bridge `fleet/#` to b1, so that a
 # publisher on one broker reaches subscribers on all three (persistent-session-retention needs it);
 # nothing else crosses between brokers. HAProxy is restarted too (an empty stick table per run);
-# the mqttlb nodes keep running across rounds. DESIGN §8 compares CPU after JIT warm-up, so
+# the mqttlb nodes keep running across rounds. CPU is compared after JIT warm-up, so
 # WARMUP runs of the simulation (default 4) go through the tier before the first round; they are
 # not in the comparison, but their CPU is in cpu.tsv (target "warmup"), which shows what the JIT
 # costs a freshly started tier (C2 compiling goes on for several storms). cpu.tsv also has an
@@ -283,7 +283,7 @@ wait_tier_ready() { # TENTHS: every node answers and sees three members and thre
   done
 }
 
-# ---- HAProxy, the reference setup of DESIGN §8 --------------------------------------------------
+# ---- HAProxy, the reference setup ---------------------------------------------------------------
 
 # Each relayed connection holds two descriptors; stay inside this shell's open-files limit.
 hap_maxconn=$((($(ulimit -n) - 200) / 2))

@@ -37,7 +37,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The whole route decision, {@code Router.route(clientId, username, sourceIp)} as the connect path
- * calls it, in {@code table} mode against {@code hash} mode (DESIGN §8: at most 100 ns, no
+ * calls it, in {@code table} mode against {@code hash} mode (target: at most 100 ns, no
  * allocation; {@code table} within 5 % of {@code hash}). 1000 brokers × 160 virtual nodes; all
  * brokers available.
  *

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Which Hazelcast structure should hold the routing table that {@code table} mode reads on every
- * CONNECT (DESIGN §2.6): the cost of one {@code get} of a table of 100,000 client ids, seen from one
+ * CONNECT: the cost of one {@code get} of a table of 100,000 client ids, seen from one
  * of two members in this JVM that form a cluster over loopback TCP.
  *
  * <ul>

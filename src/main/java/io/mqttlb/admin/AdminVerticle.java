@@ -25,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's admin HTTP API (DESIGN §5): health, Prometheus metrics, status and route here, the calls
+ * The node's admin HTTP API: health, Prometheus metrics, status and route here, the calls
  * that change the tier's state in {@link TierApi}. When a token is configured every {@code /api} call must carry it as a bearer
  * token. Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a 500.
  */

@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calls that move clients (DESIGN §5, §6): drain a broker, enable it again, rebalance. A drain
+ * The calls that move clients: drain a broker, enable it again, rebalance. A drain
  * first flags the broker drained, cluster-wide, and rebuilds this node's snapshot, so that the
  * clients it disconnects do not come back to it; then the move job starts on every member. Answers
  * 202 once the job has started, not when it is done: progress is in {@code status.moves}.

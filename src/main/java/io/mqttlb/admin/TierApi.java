@@ -22,7 +22,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The calls that change the tier's shared state (DESIGN §5): brokers, mode and the routing table.
+ * The calls that change the tier's shared state: brokers, mode and the routing table.
  * A write goes to the cluster from a worker thread (it may wait for a cluster round trip); then this
  * node rebuilds its own routing snapshot before answering, so that the caller's next call to the
  * same node already sees the change. Other nodes follow within milliseconds.

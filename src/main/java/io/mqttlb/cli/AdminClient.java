@@ -15,7 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Calls one node's admin HTTP API (DESIGN §5) and turns every way a call can go wrong into an
+ * Calls one node's admin HTTP API and turns every way a call can go wrong into an
  * {@link AdminCallFailed} whose message a user can act on: {@code 401: wrong bearer token} from the
  * node's JSON error, or {@code cannot reach the admin API at http://...: connection refused}.
  * One client per command run; calls block.

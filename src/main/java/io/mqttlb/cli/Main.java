@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of {@code target/mqttlb.jar}. Exit codes (DESIGN §3): 0 success, 1 runtime failure,
+ * Entry point of {@code target/mqttlb.jar}. Exit codes: 0 success, 1 runtime failure,
  * 2 usage or configuration error.
  */
 @Command(name = "mqttlb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -18,7 +18,7 @@ public final class Main implements Runnable {
   public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
-    // picocli's defaults match DESIGN §3: 2 for invalid input, 1 for an exception in a command.
+    // picocli's defaults match our exit codes: 2 for invalid input, 1 for an exception in a command.
     int code = new CommandLine(new Main()).execute(args);
     System.exit(code);
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The tier's state in Hazelcast. Every map is a {@link ReplicatedMap}: each member holds a full copy,
- * so the reads on the connect path never leave the process (DESIGN §2.6); writes replicate
+ * so the reads on the connect path never leave the process; writes replicate
  * asynchronously, within milliseconds on loopback. The seed claim uses a partitioned IMap because it
  * needs one atomic answer for the whole cluster, which a replicated map cannot give.
  */

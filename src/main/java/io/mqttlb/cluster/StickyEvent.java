@@ -12,7 +12,7 @@ public enum StickyEvent {
   CONNECTED,
   /** The periodic refresh of a client that is still connected. */
   STILL_CONNECTED,
-  /** The relay ended: from now on the entry must live a full TTL (DESIGN §2.4). */
+  /** The relay ended: from now on the entry must live a full TTL. */
   DISCONNECTED;
 
   /**

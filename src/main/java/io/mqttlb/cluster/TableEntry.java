@@ -1,7 +1,7 @@
 package io.mqttlb.cluster;
 
 /**
- * One entry of the routing table (DESIGN §5): a routing key and the broker it goes to.
+ * One entry of the routing table: a routing key and the broker it goes to.
  *
  * @param kind {@link #OVERRIDE} (set by an operator) or {@link #STICKY} (learned by the tier)
  * @param expiresAt epoch milliseconds, or 0 when the entry does not expire

@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The state the whole tier shares (DESIGN §2, §5): the broker set, the routing mode, operators'
+ * The state the whole tier shares: the broker set, the routing mode, operators'
  * overrides and learned sticky entries. Reads are local; the write methods may block for a cluster
  * round trip and must be called off the event loop. Sticky entries are written in the background by
  * a {@link StickyWriter}, so the connect path never waits for the cluster.

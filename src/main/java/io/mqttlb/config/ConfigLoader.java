@@ -25,14 +25,14 @@ import org.yaml.snakeyaml.error.YAMLException;
 import org.yaml.snakeyaml.nodes.Node;
 
 /**
- * Reads a node configuration file (DESIGN §4) into a validated {@link NodeConfig}, or fails with
+ * Reads a node configuration file into a validated {@link NodeConfig}, or fails with
  * one {@link ConfigException} naming the file, the key and the problem. Stateless and thread-safe.
  *
  * <p>How a file is read:
  * <ul>
  *   <li>SnakeYAML only composes the node tree (no objects are constructed, so no tag can
  *       instantiate a type); aliases are limited and nesting is bounded.
- *   <li>Every key is checked against the keys DESIGN §4 defines: a typo is an error, not a
+ *   <li>Every key is checked against the keys a node knows (README: Configuration): a typo is an error, not a
  *       silently ignored setting. Absent keys and keys with an empty value take the defaults of
  *       {@link NodeConfig#defaults()}; {@code listeners[i].name}, {@code brokers[i].id} and
  *       {@code brokers[i].address} are required.

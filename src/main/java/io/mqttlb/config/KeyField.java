@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The CONNECT field that routing hashes first (DESIGN §2.1 says what happens when it is empty). */
+/** The CONNECT field that routing hashes first ({@code RoutingKey} says what happens when it is empty). */
 public enum KeyField {
   CLIENT_ID("client-id"),
   USERNAME("username");

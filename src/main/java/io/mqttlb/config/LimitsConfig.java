@@ -2,7 +2,7 @@ package io.mqttlb.config;
 
 import java.time.Duration;
 
-/** Per-node protections (DESIGN §6). */
+/** Per-node protections. */
 public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_CONNECT_BYTES = 65_536;

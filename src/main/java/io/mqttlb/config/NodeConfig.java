@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Everything one balancer node is configured with (DESIGN §4). Immutable; the lists are copies.
+ * Everything one balancer node is configured with. Immutable; the lists are copies.
  *
  * <p>Invariants: at least one listener; listener names and broker ids unique; no two listeners
  * (nor a listener and the admin API) on the same fixed port of overlapping addresses. An empty

@@ -3,7 +3,7 @@ package io.mqttlb.config;
 /**
  * ===== THE ONE PLACE THAT REFUSES PLANNED FEATURES =====
  *
- * <p>DESIGN §4 keys that this version recognises but does not implement yet. {@link ConfigLoader}
+ * <p>Configuration keys that this version recognises but does not implement yet. {@link ConfigLoader}
  * reads and checks their values like any other key, notes each use with {@link #use}, and after
  * everything else has been validated refuses the first use with the problem below, so they are
  * never silently ignored.

@@ -3,7 +3,7 @@ package io.mqttlb.config;
 import java.time.Duration;
 
 /**
- * How brokers are picked (DESIGN §2). {@code stickyTtl} and {@code maxEntries} are the
+ * How brokers are picked. {@code stickyTtl} and {@code maxEntries} are the
  * {@code routing.table} keys: they only matter in {@link RoutingMode#TABLE} mode.
  */
 public record RoutingConfig(RoutingMode mode, KeyField key, int virtualNodes, Duration stickyTtl, long maxEntries) {

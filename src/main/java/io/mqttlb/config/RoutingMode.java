@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** How a node picks a broker (DESIGN §2): the ring alone, or override, sticky entry, then ring. */
+/** How a node picks a broker: the ring alone, or override, sticky entry, then ring. */
 public enum RoutingMode {
   HASH("hash"),
   TABLE("table");

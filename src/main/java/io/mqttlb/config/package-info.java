@@ -1,5 +1,5 @@
 /**
- * The node configuration (DESIGN §4): immutable, validated records and the YAML loader.
+ * The node configuration: immutable, validated records and the YAML loader.
  *
  * <p>Pure: imports nothing from Vert.x, Hazelcast or Micrometer. {@link io.mqttlb.config.ConfigLoader}
  * turns a file into a {@link io.mqttlb.config.NodeConfig} or one one-line

@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs drain and rebalance jobs (DESIGN §6) across the tier at a rate of N disconnects per second.
+ * Runs drain and rebalance jobs across the tier at a rate of N disconnects per second.
  *
  * <p>The node that takes the API call coordinates: it asks every member for its count of affected
  * clients (request/reply on {@code mqttlb.moves.count.<nodeId>}; a member silent for

@@ -11,8 +11,8 @@ import java.util.Objects;
  * Hashing.murmur3_128(0).hashString(s, UTF_8).asLong()} and of {@code hashBytes(b, off,
  * len).asLong()}.
  *
- * <p>Why not Guava itself: DESIGN §8 asks the route decision (hash the key, then the ring lookup)
- * to allocate nothing, and Guava's {@code hashString} allocates a {@code Hasher}, its {@code
+ * <p>Why not Guava itself: the route decision (hash the key, then the ring lookup) must
+ * allocate nothing, and Guava's {@code hashString} allocates a {@code Hasher}, its {@code
  * ByteBuffer}, the {@code byte[]} of {@code String.getBytes} and the {@code HashCode} on every
  * call. Guava stays the reference: {@code RingHashGuavaTest} compares the two on random text and
  * bytes, and {@code RingHashGoldenTest} pins the values, because a changed value would move

@@ -10,7 +10,7 @@ package io.mqttlb.routing;
  * seed changes per JVM. {@code RingHashGoldenTest} pins its values: if a dependency bump ever
  * changed them, clients would silently move to other brokers and lose their sessions.
  *
- * <p>Computed by {@link Murmur3}, which gives Guava's values without allocating (DESIGN §8); Guava
+ * <p>Computed by {@link Murmur3}, which gives Guava's values without allocating; Guava
  * remains the reference the tests compare with.
  *
  * <p>Stateless and thread-safe; {@link #hashKey(String)} and {@link #hashKey(byte[], int, int)}

@@ -7,7 +7,7 @@ import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 
 /**
- * Picks a broker for a client (DESIGN §2). In {@code hash} mode the ring decides and no state is
+ * Picks a broker for a client. In {@code hash} mode the ring decides and no state is
  * read. In {@code table} mode an override wins, else a live sticky entry, else the ring; a table
  * entry naming a broker that is gone, unavailable or already tried is passed over, so the ring
  * decides and the caller's sticky write then moves the entry to the new broker.

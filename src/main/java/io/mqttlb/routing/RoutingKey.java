@@ -5,7 +5,7 @@ import io.mqttlb.config.KeyField;
 /**
  * The string a client is routed by, and which CONNECT field (or fallback) it came from.
  *
- * <p>DESIGN §2.1: the configured field first; if it is empty or absent, the other field; if both are,
+ * <p>The configured field first; if it is empty or absent, the other field; if both are,
  * the client's source IP address. An MQTT 3.1.1 client may send an empty client id and let the
  * broker assign one, so such clients are only sticky per user name or per address.
  */

@@ -1,7 +1,7 @@
 package io.mqttlb.routing;
 
 /**
- * The table that {@code table} mode consults before the ring (DESIGN §2.4). Lookups are local and
+ * The table that {@code table} mode consults before the ring. Lookups are local and
  * non-blocking; they run on the connect path.
  */
 public interface RoutingTable {

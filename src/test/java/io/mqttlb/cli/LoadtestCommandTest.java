@@ -112,7 +112,7 @@ class LoadtestCommandTest {
     assertEquals(2, CliRun.of("loadtest", TinySimulation.class.getName(), "--targets", target(), "--duration-scale", "0").exitCode());
   }
 
-  /** The keys and types of issue 5's contract, which the HTML report reads. */
+  /** The keys and types of summary.json that the HTML report reads. */
   static void assertSchema(JsonObject s) {
     assertEquals(Set.of("simulation", "description", "startedAt", "durationMillis", "targets", "ok", "totals", "latency",
         "failuresByCause", "stickiness", "brokers", "assertions", "series"), s.fieldNames());

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 4 end to end in {@code hash} mode, as one story told in ordered steps over one tier (three
- * node JVMs, three Mosquitto processes) and one fleet of 1,000 persistent-session clients: a
+ * Broker health, failover, drain and rebalance end to end in {@code hash} mode, as one story told
+ * in ordered steps over one tier (three node JVMs, three Mosquitto processes) and one fleet of 1,000 persistent-session clients: a
  * broker is killed and restarted, the tier is rebalanced, a fourth broker joins, a broker is
  * drained and enabled again. Each step starts from where the previous one left the fleet and
  * computes what it expects from the fleet's current placement and from rings built here, so a

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Issue 4 end to end in {@code table} mode, in ordered steps over one tier (three node JVMs, three
- * Mosquitto processes) and one fleet of 1,000 persistent-session clients: a killed broker's
+ * Broker health, failover and rebalance end to end in {@code table} mode, in ordered steps over
+ * one tier (three node JVMs, three Mosquitto processes) and one fleet of 1,000 persistent-session clients: a killed broker's
  * clients reach their ring successors and their sticky entries follow them, so when the broker
  * returns nobody is pulled back, not by new connections and not by a rebalance.
  */

@@ -28,8 +28,8 @@ class ConfigLoaderTest {
   private static final String FILE = "node.yaml";
   private static final Path EXAMPLE_FILE = Path.of("cluster-config", "example-node.yaml");
 
-  /** DESIGN §4, verbatim. */
-  private static final String DESIGN_EXAMPLE = """
+  /** Every key of the configuration, as the README's reference writes them. */
+  private static final String FULL_EXAMPLE = """
       node:
         id: lb-1                       # unique per node
       listeners:                       # one or more
@@ -86,7 +86,7 @@ class ConfigLoaderTest {
 
   @Test
   void designExampleParsesToItsValuesWhenStandalone() throws ConfigException {
-    String standalone = DESIGN_EXAMPLE.replace(CLUSTER_SECTION, "");
+    String standalone = FULL_EXAMPLE.replace(CLUSTER_SECTION, "");
     assertFalse(standalone.contains("cluster:"), "the test must remove the cluster section");
 
     NodeConfig config = parse(standalone);
@@ -105,7 +105,7 @@ class ConfigLoaderTest {
 
   @Test
   void designExampleAsWrittenJoinsAClusterWithTheShippedHazelcastFile() throws ConfigException {
-    NodeConfig config = parse(DESIGN_EXAMPLE);
+    NodeConfig config = parse(FULL_EXAMPLE);
     assertTrue(config.cluster().clustered());
     assertEquals("cluster-config/hazelcast.yaml", config.cluster().hazelcastConfig());
   }
@@ -117,7 +117,7 @@ class ConfigLoaderTest {
 
   @Test
   void designExampleTakesTheAdminTokenFromTheEnvironment() throws ConfigException {
-    String standalone = DESIGN_EXAMPLE.replace(CLUSTER_SECTION, "");
+    String standalone = FULL_EXAMPLE.replace(CLUSTER_SECTION, "");
     AdminConfig admin = ConfigLoader.parse(standalone, FILE, Map.of("MQTTLB_ADMIN_TOKEN", "s3cret")).admin();
     assertEquals("s3cret", admin.token());
     assertTrue(admin.tokenRequired());

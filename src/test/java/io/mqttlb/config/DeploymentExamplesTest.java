@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The ready configurations of {@code cluster-config/} (DESIGN §7): every node file loads as a node
+ * The ready configurations of {@code cluster-config/}: every node file loads as a node
  * would load it and names a Hazelcast file that Hazelcast accepts, and the Kubernetes manifests
  * agree with the node and Hazelcast files they mount (ports, paths, names, the discovery Service),
  * so an example cannot drift from the code or from itself.

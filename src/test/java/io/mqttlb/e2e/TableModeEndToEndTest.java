@@ -23,7 +23,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Table mode on one real node in front of real Mosquitto brokers (DESIGN §2.4): sticky entries
+ * Table mode on one real node in front of real Mosquitto brokers: sticky entries
  * record where clients went, keep them there when the ring changes, live {@code stickyTtl} after
  * the last disconnect (and as long as the client stays connected), and stay within maxEntries.
  */

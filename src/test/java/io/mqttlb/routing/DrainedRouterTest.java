@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * A drained broker (DESIGN §6, issue 4 part B) gets no new clients but stays on the ring: its keys
+ * A drained broker gets no new clients but stays on the ring: its keys
  * go to their ring successors, every other key stays where it was, and table entries naming it are
  * passed over.
  */

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** DESIGN §2.1: the configured field, else the other field, else the source IP. */
+/** The routing key: the configured field, else the other field, else the source IP. */
 class RoutingKeyTest {
 
   static Stream<Arguments> cases() {

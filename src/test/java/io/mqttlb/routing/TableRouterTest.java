@@ -12,7 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Table-mode routing (DESIGN §2.4): override, then sticky entry, then ring; a table entry that
+ * Table-mode routing: override, then sticky entry, then ring; a table entry that
  * names a broker that is gone, unavailable or already tried falls through to the ring.
  */
 class TableRouterTest {
