@@ -11,8 +11,6 @@ import io.mqttlb.config.RoutingConfig;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.HazelcastPair;
-import io.mqttlb.testing.Ports;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +88,7 @@ class TableMirrorTest {
       writer.put("join-" + i, value("b" + (i % 3), 60_000), Duration.ofMinutes(1));
     }
     writer.put("join-dead", TableEntry.encode("b1", System.currentTimeMillis() - 60_000), Duration.ofMinutes(1));
-    HazelcastInstance third = Hazelcast.newHazelcastInstance(HazelcastSetup.load(joiningConfig(), "lb-3"));
+    HazelcastInstance third = Hazelcast.newHazelcastInstance(HazelcastSetup.load(pair.configForJoiner(dir.resolve("hazelcast-3.yaml")), "lb-3"));
     try {
       TableMirror mirror = TableMirror.follow(new HazelcastStateStore(third).map("sticky"));
       for (int i = 0; i < 1000; i++) {
@@ -148,33 +146,6 @@ class TableMirrorTest {
     assertEquals("forever", mirror.soonestToExpire(4).get(3), "entries that never expire go last");
     mirror.purgeExpired(System.currentTimeMillis());
     assertNull(mirror.get("old"));
-  }
-
-  private static Path joiningConfig() throws Exception {
-    HazelcastInstance first = pair.first();
-    List<String> members = new java.util.ArrayList<>(
-        first.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
-    int port = Ports.free();
-    members.add("127.0.0.1:" + port);
-    Path file = dir.resolve("hazelcast-3.yaml");
-    Files.writeString(file, """
-        hazelcast:
-          cluster-name: %s
-          properties:
-            hazelcast.wait.seconds.before.join: 0
-            hazelcast.max.wait.seconds.before.join: 0
-            hazelcast.socket.bind.any: false
-          network:
-            port: {port: %d, auto-increment: false}
-            join:
-              auto-detection: {enabled: false}
-              multicast: {enabled: false}
-              tcp-ip:
-                enabled: true
-                member-list: [%s]
-            interfaces: {enabled: true, interfaces: [127.0.0.1]}
-        """.formatted(first.getConfig().getClusterName(), port, String.join(", ", members)));
-    return file;
   }
 
   /** A SharedMap that hands every call to another. */

@@ -6,6 +6,8 @@ import io.mqttlb.cluster.HazelcastSetup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -20,8 +22,10 @@ public record HazelcastPair(HazelcastInstance first, HazelcastInstance second) {
   public static HazelcastPair start(Path dir, String clusterName) throws Exception {
     int port1 = Ports.free();
     int port2 = Ports.free();
-    Path file1 = writeConfig(dir.resolve("hazelcast-1.yaml"), clusterName, port1, port1, port2);
-    Path file2 = writeConfig(dir.resolve("hazelcast-2.yaml"), clusterName, port2, port1, port2);
+    String cluster = clusterName + "-" + port1;
+    List<String> members = List.of("127.0.0.1:" + port1, "127.0.0.1:" + port2);
+    Path file1 = writeConfig(dir.resolve("hazelcast-1.yaml"), cluster, port1, members);
+    Path file2 = writeConfig(dir.resolve("hazelcast-2.yaml"), cluster, port2, members);
     CompletableFuture<HazelcastInstance> a = CompletableFuture.supplyAsync(
         () -> Hazelcast.newHazelcastInstance(HazelcastSetup.load(file1, "lb-1")));
     CompletableFuture<HazelcastInstance> b = CompletableFuture.supplyAsync(
@@ -31,10 +35,19 @@ public record HazelcastPair(HazelcastInstance first, HazelcastInstance second) {
     return pair;
   }
 
-  private static Path writeConfig(Path file, String clusterName, int ownPort, int port1, int port2) throws IOException {
+  /** Writes the configuration of a third member that joins this pair (on a free port of its own). */
+  public Path configForJoiner(Path file) throws IOException {
+    List<String> members = new ArrayList<>(
+        first.getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers());
+    int port = Ports.free();
+    members.add("127.0.0.1:" + port);
+    return writeConfig(file, first.getConfig().getClusterName(), port, members);
+  }
+
+  private static Path writeConfig(Path file, String clusterName, int ownPort, List<String> members) throws IOException {
     Files.writeString(file, """
         hazelcast:
-          cluster-name: %s-%d
+          cluster-name: %s
           properties:
             hazelcast.wait.seconds.before.join: 0
             hazelcast.max.wait.seconds.before.join: 0
@@ -46,9 +59,9 @@ public record HazelcastPair(HazelcastInstance first, HazelcastInstance second) {
               multicast: {enabled: false}
               tcp-ip:
                 enabled: true
-                member-list: [127.0.0.1:%d, 127.0.0.1:%d]
+                member-list: [%s]
             interfaces: {enabled: true, interfaces: [127.0.0.1]}
-        """.formatted(clusterName, port1, ownPort, port1, port2));
+        """.formatted(clusterName, ownPort, String.join(", ", members)));
     return file;
   }
 }
