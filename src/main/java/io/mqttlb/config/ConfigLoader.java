@@ -49,6 +49,9 @@ public final class ConfigLoader {
       List.of("node", "listeners", "admin", "brokers", "routing", "health", "limits", "cluster");
   static final List<String> NODE_KEYS = List.of("id");
   static final List<String> LISTENER_KEYS = List.of("name", "host", "port", "websocket", "tls", "acceptProxyProtocol");
+  static final List<String> TLS_KEYS = List.of("certPath", "keyPath", "provider", "sni", "caPath", "clientAuth");
+  static final List<String> SNI_KEYS = List.of("serverName", "certPath", "keyPath");
+  static final List<String> WEBSOCKET_KEYS = List.of("path", "allowedOrigins", "maxFrameBytes");
   static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
   static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol");
   static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
@@ -202,7 +205,10 @@ public final class ConfigLoader {
       String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
       int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
       boolean acceptProxy = m.get("acceptProxyProtocol") != null && m.get("acceptProxyProtocol").asBoolean();
-      ListenerConfig listener = build(item, Map.of(), () -> new ListenerConfig(name, host, port, acceptProxy));
+      TlsConfig tls = m.get("tls") == null ? null : tls(m.get("tls"));
+      WebSocketConfig websocket = m.contains("websocket") ? websocket(m.get("websocket")) : null;
+      ListenerConfig listener = build(item, Map.of(),
+          () -> new ListenerConfig(name, host, port, acceptProxy, tls, websocket));
       if (m.contains("websocket")) {
         planned.add(NotYetAvailable.WEBSOCKET.use(item.childPath("websocket")));
       }
@@ -210,6 +216,55 @@ public final class ConfigLoader {
         planned.add(NotYetAvailable.TLS.use(item.childPath("tls")));
       }
       return listener;
+    }
+
+    private TlsConfig tls(YamlValue value) throws ConfigException {
+      YamlMapping m = value.asMapping(TLS_KEYS);
+      String certPath = m.require("certPath").asString();
+      String keyPath = m.require("keyPath").asString();
+      TlsProvider provider = m.get("provider") == null ? TlsProvider.AUTO
+          : parsed(m.get("provider"), TlsProvider::parse);
+      List<SniCertificate> sni = new ArrayList<>();
+      if (m.get("sni") != null) {
+        for (YamlValue item : m.get("sni").asList()) {
+          YamlMapping entry = item.asMapping(SNI_KEYS);
+          String serverName = entry.require("serverName").asString();
+          String sniCert = entry.require("certPath").asString();
+          String sniKey = entry.require("keyPath").asString();
+          sni.add(build(item, Map.of(), () -> new SniCertificate(serverName, sniCert, sniKey)));
+        }
+      }
+      String caPath = m.get("caPath") == null ? null : m.get("caPath").asString();
+      ClientAuth clientAuth = m.get("clientAuth") == null ? ClientAuth.NONE
+          : parsed(m.get("clientAuth"), ClientAuth::parse);
+      return build(value, Map.of(), () -> new TlsConfig(certPath, keyPath, provider, sni, caPath, clientAuth));
+    }
+
+    /** {@code websocket:} with no value means every default ({@code /mqtt}, any origin). */
+    private WebSocketConfig websocket(YamlValue value) throws ConfigException {
+      WebSocketConfig defaults = WebSocketConfig.defaults();
+      if (value == null) {
+        return defaults;
+      }
+      YamlMapping m = value.asMapping(WEBSOCKET_KEYS);
+      String path = m.get("path") == null ? defaults.path() : m.get("path").asString();
+      List<String> origins = new ArrayList<>();
+      if (m.get("allowedOrigins") != null) {
+        for (YamlValue origin : m.get("allowedOrigins").asList()) {
+          origins.add(origin.asString());
+        }
+      }
+      int maxFrameBytes = m.get("maxFrameBytes") == null ? defaults.maxFrameBytes() : m.get("maxFrameBytes").asInt();
+      return build(value, Map.of(), () -> new WebSocketConfig(path, origins, maxFrameBytes));
+    }
+
+    /** A labelled value ({@link TlsProvider}, {@link ClientAuth}, ...), its parse error reported at its key. */
+    private static <T> T parsed(YamlValue value, java.util.function.Function<String, T> parse) throws ConfigException {
+      try {
+        return parse.apply(value.asString());
+      } catch (IllegalArgumentException e) {
+        throw value.error(e.getMessage());
+      }
     }
 
     private AdminConfig admin(YamlValue value) throws ConfigException {
