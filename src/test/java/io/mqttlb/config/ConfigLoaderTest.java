@@ -442,7 +442,7 @@ class ConfigLoaderTest {
           - {id: b3, address: 10.0.0.3:1883, sendProxyProtocol: none}
           - {id: b4, address: 10.0.0.4:1883}
         """);
-    assertEquals(List.of(new ListenerConfig("behind-nlb", "0.0.0.0", 1883, true), new ListenerConfig("direct", "0.0.0.0", 1884)),
+    assertEquals(List.of(new ListenerConfig("behind-nlb", "0.0.0.0", 1883).withAcceptProxyProtocol(true), new ListenerConfig("direct", "0.0.0.0", 1884)),
         config.listeners());
     assertEquals(List.of(ProxyProtocol.V1, ProxyProtocol.V2, ProxyProtocol.NONE, ProxyProtocol.NONE),
         config.brokers().stream().map(BrokerConfig::sendProxyProtocol).toList());

@@ -82,7 +82,7 @@ class ProxyProtocolEndToEndTest {
         """.formatted(accept1, accept2, b1.port(), b2.port()));
     NodeConfig config = NodeConfig.defaults()
         .withNodeId("lb-proxy")
-        .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0, true)))
+        .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0).withAcceptProxyProtocol(true)))
         .withAdmin(new AdminConfig("127.0.0.1", 0, ""))
         .withBrokers(List.of(
             new BrokerConfig("b1", "127.0.0.1", accept1, 1, ProxyProtocol.V2),
