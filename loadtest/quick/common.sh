@@ -61,3 +61,22 @@ start_node() { # [JVM_OPTION...]
   java "$@" -jar target/mqttlb.jar node --config "$work/node.yaml" > "$work/node.log" 2>&1 & pids+=($!); lb_pid=$!
   for _ in $(seq 300); do curl -sf "http://127.0.0.1:$admin/health" >/dev/null && break; sleep 0.1; done
 }
+
+# $work/tls: a throw-away CA (ca.pem) and a server certificate for localhost and 127.0.0.1
+# (server.pem, server.key: EC P-256, PKCS#8), and haproxy.pem (certificate then key, as HAProxy's
+# "ssl crt" reads it). The same files serve HAProxy and the node, so both do the same handshakes.
+make_tls_files() {
+  local dir="$work/tls"
+  mkdir -p "$dir"
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/ca.key" \
+    -out "$dir/ca.pem" -days 2 -subj "/CN=quick CA" 2>/dev/null
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$dir/server.key" \
+    -out "$dir/server.csr" -subj "/CN=localhost" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' > "$dir/ext.cnf"
+  openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.pem" -CAkey "$dir/ca.key" -CAcreateserial \
+    -out "$dir/server.pem" -days 2 -extfile "$dir/ext.cnf" 2>/dev/null
+  cat "$dir/server.pem" "$dir/server.key" > "$dir/haproxy.pem"
+}
+
+# CPU time (user + system) a process has used, in clock ticks (USER_HZ, 100 per second here).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
