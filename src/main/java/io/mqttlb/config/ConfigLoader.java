@@ -209,9 +209,6 @@ public final class ConfigLoader {
       WebSocketConfig websocket = m.contains("websocket") ? websocket(m.get("websocket")) : null;
       ListenerConfig listener = build(item, Map.of(),
           () -> new ListenerConfig(name, host, port, acceptProxy, tls, websocket));
-      if (m.contains("websocket")) {
-        planned.add(NotYetAvailable.WEBSOCKET.use(item.childPath("websocket")));
-      }
       if (m.contains("tls")) {
         planned.add(NotYetAvailable.TLS.use(item.childPath("tls")));
       }

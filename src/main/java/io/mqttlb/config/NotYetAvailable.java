@@ -12,8 +12,6 @@ package io.mqttlb.config;
  * here; the compiler then points at the {@code use(...)} call that noted it.
  */
 enum NotYetAvailable {
-  /** {@code listeners[i].websocket}, any value. */
-  WEBSOCKET("MQTT over WebSocket is not available in this version yet; remove the key to serve plain MQTT over TCP"),
   /** {@code listeners[i].tls}, any value. */
   TLS("TLS listeners are not available in this version yet; remove the key (terminate TLS in front of the tier meanwhile)");
 

@@ -65,6 +65,20 @@ public final class Metrics {
   public static final String REASON_PROXY_HEADER = "proxy_header";
   /** The CONNECT came back to this node through a relay loop; see {@link #RELAY_LOOPS}. */
   public static final String REASON_RELAY_LOOP = "relay_loop";
+  /*
+   * A WebSocket listener refused the client before its CONNECT was relayed. The HTTP upgrade: bytes
+   * that do not start an HTTP request (closed without an answer); a request line or headers over
+   * the bound (414, 431); a request that is not a WebSocket upgrade (400, 405, 426); another path
+   * (404); an Origin not allowed (403). Then the frames: one over maxFrameBytes (close 1009); a text
+   * frame or a frame that breaks RFC 6455 (close 1003, 1002).
+   */
+  public static final String REASON_WEBSOCKET_NOT_HTTP = "websocket_not_http";
+  public static final String REASON_WEBSOCKET_REQUEST_TOO_LARGE = "websocket_request_too_large";
+  public static final String REASON_WEBSOCKET_BAD_REQUEST = "websocket_bad_request";
+  public static final String REASON_WEBSOCKET_PATH = "websocket_path";
+  public static final String REASON_WEBSOCKET_ORIGIN = "websocket_origin";
+  public static final String REASON_WEBSOCKET_FRAME_TOO_LARGE = "websocket_frame_too_large";
+  public static final String REASON_WEBSOCKET_BAD_FRAME = "websocket_bad_frame";
   /**
    * Relay loops cut, by kind: {@code own_listener} (a broker address that is this node's own
    * listener, seen at dial time) or {@code repeated_connect} (the same CONNECT bytes relayed again

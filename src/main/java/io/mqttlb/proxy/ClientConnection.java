@@ -20,6 +20,7 @@ import io.netty.handler.codec.haproxy.HAProxyMessage;
 import io.netty.handler.codec.haproxy.HAProxyMessageEncoder;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.util.NetUtil;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,12 +38,14 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
  *          |  invalid, too large, timeout,          | every broker failed
- *          |  no valid PROXY header                 |
+ *          |  no valid PROXY header, a refused      |
+ *          |  WebSocket upgrade or frame            |
  *          +----------------------------------------+--> CLOSED (no broker connection is left open)
  * </pre>
  *
- * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → {@link ConnectReader}
- * → (once routed) {@link RelayHandler}; the broker pipeline is [the PROXY header, written first
+ * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → [the WebSocket
+ * stage, on a WebSocket listener: {@link WebSocketStage}] → {@link ConnectReader} → (once routed)
+ * {@link RelayHandler}; the broker pipeline is [the PROXY header, written first
  * when the broker wants one] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
  * client, whose relay can end between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
@@ -97,7 +100,7 @@ final class ClientConnection implements RelayEnds {
     return reader;
   }
 
-  /** Starts the CONNECT timer (which also covers the PROXY header) and watches the client's close. */
+  /** Starts the CONNECT timer (which also covers the PROXY header and a WebSocket upgrade) and watches the client's close. */
   void start() {
     connectTimer = client.eventLoop().schedule(this::connectTimedOut,
         runtime.limits().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -271,6 +274,29 @@ final class ClientConnection implements RelayEnds {
   }
 
   void reject(String reason, String detail, byte[] connack) {
+    rejectWith(reason, detail, connack == null ? null : Unpooled.wrappedBuffer(connack));
+  }
+
+  /**
+   * A stage of the client pipeline (the WebSocket upgrade, its frames) refuses the client's input:
+   * before the relay a rejection counted under {@code reason}, during it the relay's end. Either way
+   * {@code answer} (an HTTP response, a close frame; null: none) is written to the client through
+   * its pipeline's encoders, then the client is closed.
+   */
+  void refuse(String reason, String detail, Object answer) {
+    if (state == State.RELAYING) {
+      if (log.isDebugEnabled()) {
+        log.debug("closing relayed client {}: {} ({})", clientAddress, reason, detail);
+      }
+      answerAndClose(answer); // the broker side follows
+    } else if (state == State.CLOSED) {
+      ReferenceCountUtil.release(answer);
+    } else {
+      rejectWith(reason, detail, answer);
+    }
+  }
+
+  private void rejectWith(String reason, String detail, Object answer) {
     state = State.CLOSED;
     cancelConnectTimer();
     leaveLoopGuard();
@@ -278,9 +304,14 @@ final class ClientConnection implements RelayEnds {
     if (log.isDebugEnabled()) {
       log.debug("closing client {}: {} ({})", clientAddress, reason, detail);
     }
-    if (connack != null && client.isActive()) {
-      client.writeAndFlush(Unpooled.wrappedBuffer(connack)).addListener(ChannelFutureListener.CLOSE);
+    answerAndClose(answer);
+  }
+
+  private void answerAndClose(Object answer) {
+    if (answer != null && client.isActive()) {
+      client.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     } else {
+      ReferenceCountUtil.release(answer);
       client.close();
     }
   }

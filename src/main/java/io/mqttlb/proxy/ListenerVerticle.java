@@ -40,9 +40,13 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   [HAProxyMessageDecoder → ProxyHeaderReader]   when the listener accepts the PROXY protocol
- *   [TLS]  [WebSocket]                            slots for the next stages
+ *   [TLS]                                         a slot for the next stage
+ *   [WebSocket upgrade, then frames]              on a WebSocket listener ({@link WebSocketStage})
  *   ConnectReader                                 until the CONNECT is routed, then the relay
  * </pre>
+ *
+ * Each stage hands the next one plain bytes, so the CONNECT reader and the relay are the same on
+ * every listener.
  *
  * <p>With native epoll the listener binds one socket per event loop with {@code SO_REUSEPORT}, so
  * the kernel spreads new connections over the loops and each loop accepts its own (HAProxy's
@@ -62,6 +66,8 @@ public final class ListenerVerticle extends VerticleBase {
   private final ListenerConfig listener;
   private final int port;
   private final ProxyRuntime runtime;
+  /** Null on a listener without WebSocket. */
+  private final WebSocketStage webSocket;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<ScheduledFuture<?>> refreshers = new ArrayList<>();
   private final Map<EventLoop, RelayedClients> relayedByLoop = new ConcurrentHashMap<>();
@@ -74,6 +80,7 @@ public final class ListenerVerticle extends VerticleBase {
     this.listener = listener;
     this.port = port;
     this.runtime = runtime;
+    this.webSocket = listener.hasWebSocket() ? new WebSocketStage(listener.websocket()) : null;
   }
 
   @Override
@@ -190,7 +197,10 @@ public final class ListenerVerticle extends VerticleBase {
         pipeline.addLast("proxy-decoder", new HAProxyMessageDecoder());
         pipeline.addLast("proxy-header", new ProxyHeaderReader(connection));
       }
-      // TLS and WebSocket stages go here, between the PROXY header and the CONNECT.
+      // The TLS stage goes here, between the PROXY header and the WebSocket stage.
+      if (webSocket != null) {
+        webSocket.addTo(pipeline, connection);
+      }
       pipeline.addLast("connect", connection.reader());
       connection.start();
     }

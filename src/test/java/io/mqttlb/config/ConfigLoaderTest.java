@@ -379,8 +379,6 @@ class ConfigLoaderTest {
             "not valid YAML: Number of aliases for non-scalar nodes exceeds the specified max=50"),
 
         // Planned features: recognised, refused (NotYetAvailable).
-        bad("websocket listener", BROKER + oneListener + "    websocket: {path: /mqtt}\n", "listeners[0].websocket",
-            "MQTT over WebSocket is not available in this version yet; remove the key to serve plain MQTT over TCP"),
         bad("tls listener", BROKER + oneListener + "    tls:\n", "listeners[0].tls",
             "TLS listeners are not available in this version yet;"
                 + " remove the key (terminate TLS in front of the tier meanwhile)"),
