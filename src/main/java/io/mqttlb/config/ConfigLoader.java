@@ -39,7 +39,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *   <li>{@code ${NAME}} and {@code ${NAME:-default}} are substituted in scalar values (not in
  *       keys or comments) after parsing, so an environment value is always one whole value and
  *       cannot change the file's structure. See {@link EnvSubstitution}.
- *   <li>Values are then checked by the records' constructors; a broker at one of the node's own
+ *   <li>Values are then checked by the records' constructors; a listener's TLS files are read and
+ *       checked ({@link TlsFiles}); a broker at one of the node's own
  *       listeners is refused ({@link SelfAddress}); the planned features listed in
  *       {@link NotYetAvailable} are refused; and a standalone node must have a broker.
  * </ul>
@@ -49,7 +50,8 @@ public final class ConfigLoader {
       List.of("node", "listeners", "admin", "brokers", "routing", "health", "limits", "cluster");
   static final List<String> NODE_KEYS = List.of("id");
   static final List<String> LISTENER_KEYS = List.of("name", "host", "port", "websocket", "tls", "acceptProxyProtocol");
-  static final List<String> TLS_KEYS = List.of("certPath", "keyPath", "provider", "sni", "caPath", "clientAuth");
+  static final List<String> TLS_KEYS =
+      List.of("certPath", "keyPath", "provider", "sni", "caPath", "clientAuth", "watchInterval");
   static final List<String> SNI_KEYS = List.of("serverName", "certPath", "keyPath");
   static final List<String> WEBSOCKET_KEYS = List.of("path", "allowedOrigins", "maxFrameBytes");
   static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
@@ -205,13 +207,13 @@ public final class ConfigLoader {
       String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
       int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
       boolean acceptProxy = m.get("acceptProxyProtocol") != null && m.get("acceptProxyProtocol").asBoolean();
+      if (m.contains("tls") && m.get("tls") == null) {
+        throw item.error("tls", "must not be empty: give at least certPath and keyPath, or remove the key for plain MQTT");
+      }
       TlsConfig tls = m.get("tls") == null ? null : tls(m.get("tls"));
       WebSocketConfig websocket = m.contains("websocket") ? websocket(m.get("websocket")) : null;
       ListenerConfig listener = build(item, Map.of(),
           () -> new ListenerConfig(name, host, port, acceptProxy, tls, websocket));
-      if (m.contains("tls")) {
-        planned.add(NotYetAvailable.TLS.use(item.childPath("tls")));
-      }
       return listener;
     }
 
@@ -234,7 +236,16 @@ public final class ConfigLoader {
       String caPath = m.get("caPath") == null ? null : m.get("caPath").asString();
       ClientAuth clientAuth = m.get("clientAuth") == null ? ClientAuth.NONE
           : parsed(m.get("clientAuth"), ClientAuth::parse);
-      return build(value, Map.of(), () -> new TlsConfig(certPath, keyPath, provider, sni, caPath, clientAuth));
+      Duration watchInterval = m.get("watchInterval") == null ? TlsConfig.DEFAULT_WATCH_INTERVAL
+          : m.get("watchInterval").asDuration();
+      TlsConfig tls = build(value, Map.of(),
+          () -> new TlsConfig(certPath, keyPath, provider, sni, caPath, clientAuth, watchInterval));
+      try {
+        TlsFiles.read(tls); // a listener whose files cannot serve a handshake must not start at all
+      } catch (TlsSettingException e) {
+        throw value.error(e.key(), e.problem());
+      }
+      return tls;
     }
 
     /** {@code websocket:} with no value means every default ({@code /mqtt}, any origin). */

@@ -12,8 +12,7 @@ package io.mqttlb.config;
  * here; the compiler then points at the {@code use(...)} call that noted it.
  */
 enum NotYetAvailable {
-  /** {@code listeners[i].tls}, any value. */
-  TLS("TLS listeners are not available in this version yet; remove the key (terminate TLS in front of the tier meanwhile)");
+  ; // none at the moment: every key of this version is implemented
 
   private final String problem;
 

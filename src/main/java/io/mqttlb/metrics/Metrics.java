@@ -14,6 +14,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufAllocatorMetric;
 import io.netty.buffer.ByteBufAllocatorMetricProvider;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -87,10 +89,21 @@ public final class Metrics {
   public static final String RELAY_LOOPS = "mqttlb_relay_loops";
   public static final String LOOP_OWN_LISTENER = "own_listener";
   public static final String LOOP_REPEATED_CONNECT = "repeated_connect";
+  /** A TLS listener's client failed its handshake; {@link #TLS_HANDSHAKE_FAILURES} says why. */
+  public static final String REASON_TLS_HANDSHAKE = "tls_handshake";
+  /** TLS handshakes completed, by listener and protocol version. */
+  public static final String TLS_HANDSHAKES = "mqttlb_tls_handshakes";
+  /** TLS handshakes failed, by listener and a reason from a small fixed set. */
+  public static final String TLS_HANDSHAKE_FAILURES = "mqttlb_tls_handshake_failures";
+  /** Loads of a TLS listener's files after start (a change seen, or the reload call), by result ok or failed. */
+  public static final String TLS_RELOADS = "mqttlb_tls_reload";
+  /** When each certificate a TLS listener presents expires, in seconds since the epoch (alert on it). */
+  public static final String TLS_CERTIFICATE_EXPIRY = "mqttlb_tls_certificate_expiry_timestamp_seconds";
 
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger clientsActive = new AtomicInteger();
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
+  private final Map<String, TlsMeters> tlsListeners = new ConcurrentHashMap<>();
   private final LabelledCounters rejections;
   private final LabelledCounters routed;
   private final Map<String, Counter> healthChecks = new ConcurrentHashMap<>();
@@ -285,6 +298,11 @@ public final class Metrics {
     return brokers.computeIfAbsent(brokerId, id -> new BrokerMeters(registry, id));
   }
 
+  /** The TLS meters of one listener. */
+  public TlsMeters tls(String listener) {
+    return tlsListeners.computeIfAbsent(listener, name -> new TlsMeters(registry, name));
+  }
+
   public void relayedToBroker(int bytes) {
     bytesToBroker.increment(bytes);
   }
@@ -313,6 +331,73 @@ public final class Metrics {
 
     double count(String label) {
       Counter counter = byLabel.get(label);
+      return counter == null ? 0 : counter.count();
+    }
+  }
+
+  /** Meters of one TLS listener, tagged with its name; each label's counter is registered when first used. */
+  public static final class TlsMeters {
+    private final MeterRegistry registry;
+    private final String listener;
+    private final Map<String, Counter> handshakes = new ConcurrentHashMap<>();
+    private final Map<String, Counter> failures = new ConcurrentHashMap<>();
+    private final Map<String, Counter> reloads = new ConcurrentHashMap<>();
+    /** The expiry gauges' sources, held strongly here because a Gauge holds its object weakly. */
+    private final Map<String, Supplier<Instant>> expirySources = new ConcurrentHashMap<>();
+
+    TlsMeters(MeterRegistry registry, String listener) {
+      this.registry = registry;
+      this.listener = listener;
+    }
+
+    /** A handshake completed; {@code protocol} is the negotiated version (TLSv1.2, TLSv1.3). */
+    public void handshake(String protocol) {
+      counter(handshakes, TLS_HANDSHAKES, "protocol", protocol, "TLS handshakes completed, by protocol version").increment();
+    }
+
+    /** A handshake failed; {@code reason} is one of a fixed set of labels. */
+    public void handshakeFailed(String reason) {
+      counter(failures, TLS_HANDSHAKE_FAILURES, "reason", reason, "TLS handshakes failed, by reason").increment();
+    }
+
+    /** The listener's files were loaded again, or a load failed and the previous ones stayed. */
+    public void reloaded(boolean ok) {
+      counter(reloads, TLS_RELOADS, "result", ok ? "ok" : "failed",
+          "Loads of the listener's certificate files after start, by result").increment();
+    }
+
+    /**
+     * Registers the expiry gauge of one certificate ({@code default}, or an SNI server name), read from
+     * {@code notAfter} at each scrape so that it follows reloads.
+     */
+    public void bindExpiry(String certificate, Supplier<Instant> notAfter) {
+      if (expirySources.putIfAbsent(certificate, notAfter) == null) {
+        Gauge.builder(TLS_CERTIFICATE_EXPIRY, notAfter, source -> source.get().getEpochSecond())
+            .tag("listener", listener).tag("certificate", certificate)
+            .description("When the certificate the listener presents expires, in seconds since the epoch")
+            .register(registry);
+      }
+    }
+
+    public double handshakeCount(String protocol) {
+      return count(handshakes, protocol);
+    }
+
+    public double failureCount(String reason) {
+      return count(failures, reason);
+    }
+
+    public double reloadCount(boolean ok) {
+      return count(reloads, ok ? "ok" : "failed");
+    }
+
+    private Counter counter(Map<String, Counter> counters, String name, String tag, String label, String description) {
+      return counters.computeIfAbsent(label, l -> Counter.builder(name).tag("listener", listener).tag(tag, l)
+          .description(description).register(registry));
+    }
+
+    private static double count(Map<String, Counter> counters, String label) {
+      Counter counter = counters.get(label);
       return counter == null ? 0 : counter.count();
     }
   }

@@ -21,6 +21,7 @@ import io.mqttlb.proxy.ProxyRuntime;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.tls.ListenerTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -62,6 +63,7 @@ public final class BalancerNode {
   private MovesVerticle moves;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
+  private final Map<String, ListenerTls> listenerTls = new LinkedHashMap<>();
   private int adminPort;
 
   private BalancerNode(NodeConfig config, Vertx vertx, Shared shared) {
@@ -145,18 +147,28 @@ public final class BalancerNode {
 
   /**
    * Deploys a listener: one Netty server channel on Vert.x's event loops (one per loop with epoll's
-   * SO_REUSEPORT), whose clients each relay on the event loop that accepted them.
+   * SO_REUSEPORT), whose clients each relay on the event loop that accepted them. A TLS listener's
+   * files are loaded first (on a worker thread); a file that cannot be used stops the node's start.
    */
   private Future<Void> deployListener(ListenerConfig listener, ProxyRuntime runtime) {
-    ListenerVerticle verticle = new ListenerVerticle(listener, listener.port(), runtime);
-    return vertx.deployVerticle(verticle)
-        .<Void>map(id -> {
-          listenerDeployments.add(id);
-          listenerPorts.put(listener.name(), verticle.actualPort());
-          return null;
-        })
-        .recover(e -> Future.failedFuture(new IllegalStateException("listener " + listener.name()
-            + ": cannot listen on " + listener.host() + ":" + listener.port() + ": " + e.getMessage(), e)));
+    Future<ListenerTls> tls = !listener.hasTls() ? Future.succeededFuture(null)
+        : vertx.executeBlocking(() -> ListenerTls.load(listener.name(), listener.tls(), metrics.tls(listener.name())))
+            .recover(e -> Future.failedFuture(new IllegalStateException(
+                "listener " + listener.name() + ": tls." + e.getMessage(), e)));
+    return tls.compose(loaded -> {
+      if (loaded != null) {
+        listenerTls.put(listener.name(), loaded);
+      }
+      ListenerVerticle verticle = new ListenerVerticle(listener, listener.port(), runtime, loaded);
+      return vertx.deployVerticle(verticle)
+          .<Void>map(id -> {
+            listenerDeployments.add(id);
+            listenerPorts.put(listener.name(), verticle.actualPort());
+            return null;
+          })
+          .recover(e -> Future.failedFuture(new IllegalStateException("listener " + listener.name()
+              + ": cannot listen on " + listener.host() + ":" + listener.port() + ": " + e.getMessage(), e)));
+    });
   }
 
   /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
@@ -233,6 +245,11 @@ public final class BalancerNode {
   /** The port each listener bound, by listener name. */
   public Map<String, Integer> listenerPorts() {
     return Collections.unmodifiableMap(listenerPorts);
+  }
+
+  /** The TLS of a listener (its certificates, its reload); null for a plain or unknown listener. */
+  public ListenerTls listenerTls(String listener) {
+    return listenerTls.get(listener);
   }
 
   /** The port of the first listener. */

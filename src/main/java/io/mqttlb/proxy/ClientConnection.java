@@ -5,11 +5,13 @@ import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.BrokerMeters;
+import io.mqttlb.metrics.Metrics.TlsMeters;
 import io.mqttlb.mqtt.Connack;
 import io.mqttlb.mqtt.ConnectInfo;
 import io.mqttlb.mqtt.ServerDisconnect;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.tls.HandshakeFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -27,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,14 +41,16 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
  *          |  invalid, too large, timeout,          | every broker failed
- *          |  no valid PROXY header, a refused      |
- *          |  WebSocket upgrade or frame            |
+ *          |  no valid PROXY header, a failed       |
+ *          |  TLS handshake, a refused WebSocket    |
+ *          |  upgrade or frame                      |
  *          +----------------------------------------+--> CLOSED (no broker connection is left open)
  * </pre>
  *
- * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → [the WebSocket
- * stage, on a WebSocket listener: {@link WebSocketStage}] → {@link ConnectReader} → (once routed)
- * {@link RelayHandler}; the broker pipeline is [the PROXY header, written first
+ * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → [TLS and its
+ * {@link TlsHandshakeReader}, on a TLS listener] → [the WebSocket stage, on a WebSocket listener:
+ * {@link WebSocketStage}] → {@link ConnectReader} → (once routed) {@link RelayHandler}, all of them
+ * before the relay within the CONNECT timer that starts at accept; the broker pipeline is [the PROXY header, written first
  * when the broker wants one] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
  * client, whose relay can end between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
@@ -70,6 +75,10 @@ final class ClientConnection implements RelayEnds {
   private InetSocketAddress clientAddress;
   private InetSocketAddress localAddress;
   private boolean awaitingProxyHeader;
+  /** The listener's TLS meters on a TLS listener, null on a plain one. */
+  private TlsMeters tls;
+  /** The client's TLS session once its handshake is done; null on a plain listener and until then. */
+  private SSLSession tlsSession;
 
   private State state = State.AWAITING_CONNECT;
   private ScheduledFuture<?> connectTimer;
@@ -114,9 +123,36 @@ final class ClientConnection implements RelayEnds {
     }
     if (awaitingProxyHeader) {
       reject(Metrics.REASON_PROXY_HEADER, "no PROXY header within " + runtime.limits().connectTimeout(), null);
+    } else if (tls != null && tlsSession == null) {
+      tls.handshakeFailed(HandshakeFailure.TIMEOUT.label());
+      reject(Metrics.REASON_TLS_HANDSHAKE, "no complete TLS handshake within " + runtime.limits().connectTimeout(), null);
     } else {
       reject(Metrics.REASON_CONNECT_TIMEOUT, "no complete CONNECT within " + runtime.limits().connectTimeout(), null);
     }
+  }
+
+  /** On a TLS listener: the CONNECT timer covers the handshake, whose failures count with these meters. */
+  void awaitTls(TlsMeters meters) {
+    this.tls = meters;
+  }
+
+  /** The client's TLS handshake succeeded. */
+  void tlsEstablished(SSLSession session) {
+    this.tlsSession = session;
+  }
+
+  /**
+   * The client's TLS handshake failed: counted once by reason, and the client closed. A client that
+   * closed the connection itself during the handshake is not a failure (as a plain client that
+   * leaves before its CONNECT is not a rejection).
+   */
+  void tlsFailed(Throwable cause) {
+    HandshakeFailure reason = HandshakeFailure.of(cause);
+    if (state != State.AWAITING_CONNECT || reason == HandshakeFailure.CLOSED) {
+      return;
+    }
+    tls.handshakeFailed(reason.label());
+    reject(Metrics.REASON_TLS_HANDSHAKE, "TLS handshake failed, " + reason.label() + ": " + cause, null);
   }
 
   /** The upstream balancer's PROXY header: its addresses are the client's from now on. */

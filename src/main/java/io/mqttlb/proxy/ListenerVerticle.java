@@ -2,6 +2,7 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.tls.ListenerTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -40,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   [HAProxyMessageDecoder → ProxyHeaderReader]   when the listener accepts the PROXY protocol
- *   [TLS]                                         a slot for the next stage
+ *   [SslHandler (or SniHandler) → TlsHandshakeReader]   on a TLS listener, until the handshake ends
  *   [WebSocket upgrade, then frames]              on a WebSocket listener ({@link WebSocketStage})
  *   ConnectReader                                 until the CONNECT is routed, then the relay
  * </pre>
@@ -68,19 +69,30 @@ public final class ListenerVerticle extends VerticleBase {
   private final ProxyRuntime runtime;
   /** Null on a listener without WebSocket. */
   private final WebSocketStage webSocket;
+  /** The listener's TLS contexts; null on a plain listener. */
+  private final ListenerTls tls;
   private final List<Channel> serverChannels = new ArrayList<>();
   private final List<ScheduledFuture<?>> refreshers = new ArrayList<>();
   private final Map<EventLoop, RelayedClients> relayedByLoop = new ConcurrentHashMap<>();
   private ChannelGroup connections;
   private BrokerDialer dialer;
   private int actualPort;
+  private long tlsWatch = -1;
 
-  /** @param port the port to bind: the configured one (0: any free port) */
-  public ListenerVerticle(ListenerConfig listener, int port, ProxyRuntime runtime) {
+  /**
+   * @param port the port to bind: the configured one (0: any free port)
+   * @param tls the listener's loaded TLS contexts when it has TLS, else null
+   */
+  public ListenerVerticle(ListenerConfig listener, int port, ProxyRuntime runtime, ListenerTls tls) {
+    if (listener.hasTls() != (tls != null)) {
+      throw new IllegalArgumentException("listener " + listener.name() + ": TLS contexts given for "
+          + (listener.hasTls() ? "a TLS listener: none" : "a plain listener"));
+    }
     this.listener = listener;
     this.port = port;
     this.runtime = runtime;
     this.webSocket = listener.hasWebSocket() ? new WebSocketStage(listener.websocket()) : null;
+    this.tls = tls;
   }
 
   @Override
@@ -94,6 +106,7 @@ public final class ListenerVerticle extends VerticleBase {
       refreshers.add(executor.scheduleAtFixedRate(() -> relayed.refreshSticky(runtime.router().mode()),
           refreshMillis, refreshMillis, TimeUnit.MILLISECONDS));
     }
+    watchTlsFiles();
     ClientInitializer initializer = new ClientInitializer();
     if (REUSE_PORT && loops.nativeTransport()) {
       try {
@@ -106,6 +119,19 @@ public final class ListenerVerticle extends VerticleBase {
       return bindShards(loops, initializer, shards, 0);
     }
     return bind(serverBootstrap(loops, loops.acceptors(), loops.workers(), initializer), port);
+  }
+
+  /**
+   * Polls a TLS listener's files every {@code tls.watchInterval} and loads them when their content
+   * changed (on a worker thread: the reads block).
+   */
+  private void watchTlsFiles() {
+    if (tls == null || !tls.config().watched()) {
+      return;
+    }
+    tlsWatch = vertx.setPeriodic(tls.config().watchInterval().toMillis(), id ->
+        vertx.executeBlocking(tls::reloadIfChanged, false).onFailure(e ->
+            log.warn("listener {}: checking the TLS files failed", listener.name(), e)));
   }
 
   /** Binds one SO_REUSEPORT socket per event loop: the first on the configured port, the others on the port it got. */
@@ -197,7 +223,11 @@ public final class ListenerVerticle extends VerticleBase {
         pipeline.addLast("proxy-decoder", new HAProxyMessageDecoder());
         pipeline.addLast("proxy-header", new ProxyHeaderReader(connection));
       }
-      // The TLS stage goes here, between the PROXY header and the WebSocket stage.
+      if (tls != null) {
+        pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+        pipeline.addLast("tls-handshake", new TlsHandshakeReader(connection, tls.meters()));
+        connection.awaitTls(tls.meters());
+      }
       if (webSocket != null) {
         webSocket.addTo(pipeline, connection);
       }
@@ -209,6 +239,9 @@ public final class ListenerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     refreshers.forEach(refresher -> refresher.cancel(false));
+    if (tlsWatch >= 0) {
+      vertx.cancelTimer(tlsWatch);
+    }
     relayedByLoop.values().forEach(runtime.relays()::unregister);
     List<Future<Void>> closing = new ArrayList<>();
     for (Channel channel : serverChannels) {

@@ -378,10 +378,11 @@ class ConfigLoaderTest {
             + "limits: [" + "*a, ".repeat(60) + "*a]\n", "-",
             "not valid YAML: Number of aliases for non-scalar nodes exceeds the specified max=50"),
 
-        // Planned features: recognised, refused (NotYetAvailable).
-        bad("tls listener", BROKER + oneListener + "    tls:\n", "listeners[0].tls",
-            "TLS listeners are not available in this version yet;"
-                + " remove the key (terminate TLS in front of the tier meanwhile)"),
+        // TLS settings without their files (the files: TlsConfigLoadingTest).
+        bad("empty tls", BROKER + oneListener + "    tls:\n", "listeners[0].tls",
+            "must not be empty: give at least certPath and keyPath, or remove the key for plain MQTT"),
+        bad("tls without a key", BROKER + oneListener + "    tls: {certPath: cert.pem}\n", "listeners[0].tls.keyPath",
+            "required key is missing"),
         // Clustering: the Hazelcast file is read when the configuration is, so a bad one stops nothing running.
         bad("missing Hazelcast file", "cluster:\n  hazelcastConfig: no/such/hazelcast.yaml\n", "cluster.hazelcastConfig",
             "no such file " + Path.of("no/such/hazelcast.yaml").toAbsolutePath()),

@@ -10,6 +10,13 @@ import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.MosquittoBroker;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +31,8 @@ import java.util.function.UnaryOperator;
 final class LocalTier implements AutoCloseable {
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   static final int MAX_CONNECT_BYTES = 4096;
+
+  private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   final List<MosquittoBroker> brokers;
   final BalancerNode node;
@@ -85,6 +94,17 @@ final class LocalTier implements AutoCloseable {
   String ringOwnerWithout(String key, String down) {
     int skipped = ring.indexOf(down);
     return ring.memberId(ring.lookup(RingHash.hashKey(key), i -> i != skipped));
+  }
+
+  /** The broker the node's admin API ({@code GET /api/v1/route}) names for a client id. */
+  String routeApiBroker(String clientId) throws Exception {
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort()
+        + "/api/v1/route?clientId=" + URLEncoder.encode(clientId, StandardCharsets.UTF_8))).build(),
+        HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200) {
+      throw new AssertionError("route API: " + answer.statusCode() + " " + answer.body());
+    }
+    return new JsonObject(answer.body()).getString("broker");
   }
 
   @Override
