@@ -11,6 +11,7 @@ import io.mqttlb.moves.MoveJobs;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.tls.ListenerTls;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -21,6 +22,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,13 +49,21 @@ public final class AdminVerticle extends VerticleBase {
   private final Metrics metrics;
   private final MoveJobs moves;
   private final SelfAddress self;
+  private final List<SelfAddress.Listener> listeners;
+  private final Map<String, ListenerTls> listenerTls;
   private HttpServer server;
 
-  /** @param self this node's MQTT listeners as bound (actual ports): the broker calls refuse a broker there */
+  /**
+   * @param listeners this node's MQTT listeners as bound (actual ports): the broker calls refuse a broker there
+   * @param listenerTls the TLS of each listener that has it, by listener name (reloaded by the listener calls)
+   */
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
-                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves, SelfAddress self) {
+                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves,
+                       List<SelfAddress.Listener> listeners, Map<String, ListenerTls> listenerTls) {
     this.moves = moves;
-    this.self = self;
+    this.self = SelfAddress.of(listeners);
+    this.listeners = List.copyOf(listeners);
+    this.listenerTls = Map.copyOf(listenerTls);
     this.nodeId = nodeId;
     this.config = config;
     this.router = router;
@@ -75,6 +86,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/route").handler(this::route);
     new TierApi(vertx, state, snapshots, self).mount(web);
     new MovesApi(vertx, state, snapshots, moves).mount(web);
+    new ListenersApi(vertx, listeners, listenerTls).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(500, ctx -> {

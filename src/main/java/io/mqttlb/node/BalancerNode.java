@@ -179,7 +179,7 @@ public final class BalancerNode {
 
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        health, metrics, moves, SelfAddress.of(boundListeners()));
+        health, metrics, moves, boundListeners(), listenerTls);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()
