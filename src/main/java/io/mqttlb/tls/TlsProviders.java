@@ -15,14 +15,20 @@ final class TlsProviders {
   private TlsProviders() {}
 
   static SslProvider resolve(TlsProvider configured) throws TlsSettingException {
+    return resolve(configured, OpenSsl.isAvailable(), OpenSsl.unavailabilityCause());
+  }
+
+  /** @param unavailable why netty-tcnative did not load (null when it did) */
+  static SslProvider resolve(TlsProvider configured, boolean openSslAvailable, Throwable unavailable)
+      throws TlsSettingException {
     return switch (configured) {
-      case AUTO -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+      case AUTO -> openSslAvailable ? SslProvider.OPENSSL : SslProvider.JDK;
       case JDK -> SslProvider.JDK;
       case OPENSSL -> {
-        if (!OpenSsl.isAvailable()) {
-          Throwable cause = OpenSsl.unavailabilityCause();
+        if (!openSslAvailable) {
           throw new TlsSettingException("provider", "openssl (BoringSSL through netty-tcnative) is not available on"
-              + " this machine (" + (cause == null ? "unknown cause" : cause.toString()) + "); use auto or jdk", cause);
+              + " this machine (" + (unavailable == null ? "unknown cause" : unavailable.toString()) + "); use auto or jdk",
+              unavailable);
         }
         yield SslProvider.OPENSSL;
       }

@@ -4,17 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.TlsConfig;
 import io.mqttlb.config.TlsProvider;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.testing.HaproxyProcess;
+import io.mqttlb.testing.MosquittoBroker;
+import io.mqttlb.testing.Ports;
 import io.mqttlb.testing.MosquittoClients;
 import io.mqttlb.testing.TestPki;
 import io.mqttlb.testing.TlsClients;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -25,13 +36,16 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the HiveMQ client (MQTT 3.1.1 and 5). One node, two Mosquitto brokers, four TLS listeners: each
  * TLS engine (BoringSSL through {@code openssl}, and {@code jdk}) with a chain file and an EC key in
  * PKCS#8, and with an RSA key in PKCS#1. Each client lands on the broker that the node's route API
- * names for its client id, as the broker itself says (its retained marker).
+ * names for its client id, as the broker itself says (its retained marker). A fifth listener takes a
+ * PROXY header before TLS, from a real HAProxy that passes the client's TLS through untouched.
  */
 class TlsEndToEndTest {
   @TempDir
   static Path dir;
   private static TestPki pki;
   private static LocalTier tier;
+  private static HaproxyProcess upstream;
+  private static int upstreamPort;
 
   @BeforeAll
   static void start() throws Exception {
@@ -45,7 +59,14 @@ class TlsEndToEndTest {
         tls("openssl-chain", chainFile.withProvider(TlsProvider.OPENSSL)),
         tls("jdk-chain", chainFile.withProvider(TlsProvider.JDK)),
         tls("openssl-pkcs1", pkcs1.withProvider(TlsProvider.OPENSSL)),
-        tls("jdk-pkcs1", pkcs1.withProvider(TlsProvider.JDK)))));
+        tls("jdk-pkcs1", pkcs1.withProvider(TlsProvider.JDK)),
+        tls("proxied", chainFile).withAcceptProxyProtocol(true))));
+    upstreamPort = Ports.free();
+    upstream = HaproxyProcess.start("""
+        listen upstream
+          bind 127.0.0.1:%d
+          server lb 127.0.0.1:%d send-proxy-v2
+        """.formatted(upstreamPort, port("proxied")));
   }
 
   static ListenerConfig tls(String name, TlsConfig tls) {
@@ -54,12 +75,15 @@ class TlsEndToEndTest {
 
   @AfterAll
   static void stop() throws Exception {
+    if (upstream != null) {
+      upstream.close();
+    }
     if (tier != null) {
       tier.close();
     }
   }
 
-  private static int port(String listener) {
+  static int port(String listener) {
     return tier.node.listenerPorts().get(listener);
   }
 
@@ -97,6 +121,26 @@ class TlsEndToEndTest {
       assertEquals(tier.routeApiBroker(v5), TlsClients.brokerReachedMqtt5(v5, port(listener), ssl), v5);
     }
     assertEquals(0, tier.node.metrics().rejectedCount(Metrics.REASON_TLS_HANDSHAKE), "no handshake failed");
+  }
+
+  @Test
+  void aProxyHeaderBeforeTheTlsHandshakeGivesTheClientAddress() throws Exception {
+    String clientAddress = "127.0.0.66";
+    // No client id: the node routes by the client's address, which only the PROXY header carries.
+    String expected = tier.node.router().route("", null, clientAddress).broker().id();
+    Mqtt3BlockingClient client = Mqtt3Client.builder().identifier("")
+        .transportConfig().serverHost("localhost").serverPort(upstreamPort)
+        .localAddress(new InetSocketAddress(clientAddress, 0)).sslConfig(TlsClients.ssl(pki.caPath())).applyTransportConfig()
+        .buildBlocking();
+    client.connectWith().cleanSession(true).send();
+    try (Mqtt3BlockingClient.Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
+      client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
+      assertEquals(expected, publishes.receive(10, TimeUnit.SECONDS)
+          .map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).orElse(null));
+    } finally {
+      client.disconnect();
+    }
+    assertEquals(1, tier.node.metrics().tls("proxied").handshakeCount("TLSv1.3"));
   }
 
   /** A client id, starting with {@code prefix}, that the route API sends to {@code broker}. */
