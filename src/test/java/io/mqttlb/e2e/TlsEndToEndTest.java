@@ -8,9 +8,12 @@ import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3Client;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.TlsConfig;
 import io.mqttlb.config.TlsProvider;
+import io.mqttlb.config.WebSocketConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
@@ -37,7 +40,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * TLS engine (BoringSSL through {@code openssl}, and {@code jdk}) with a chain file and an EC key in
  * PKCS#8, and with an RSA key in PKCS#1. Each client lands on the broker that the node's route API
  * names for its client id, as the broker itself says (its retained marker). A fifth listener takes a
- * PROXY header before TLS, from a real HAProxy that passes the client's TLS through untouched.
+ * PROXY header before TLS, from a real HAProxy that passes the client's TLS through untouched; two
+ * more carry MQTT over WebSocket over TLS ({@code wss://}).
  */
 class TlsEndToEndTest {
   @TempDir
@@ -60,7 +64,9 @@ class TlsEndToEndTest {
         tls("jdk-chain", chainFile.withProvider(TlsProvider.JDK)),
         tls("openssl-pkcs1", pkcs1.withProvider(TlsProvider.OPENSSL)),
         tls("jdk-pkcs1", pkcs1.withProvider(TlsProvider.JDK)),
-        tls("proxied", chainFile).withAcceptProxyProtocol(true))));
+        tls("proxied", chainFile).withAcceptProxyProtocol(true),
+        tls("wss-openssl", chainFile.withProvider(TlsProvider.OPENSSL)).withWebSocket(WebSocketConfig.defaults()),
+        tls("wss-jdk", pkcs1.withProvider(TlsProvider.JDK)).withWebSocket(WebSocketConfig.defaults()))));
     upstreamPort = Ports.free();
     upstream = HaproxyProcess.start("""
         listen upstream
@@ -123,6 +129,40 @@ class TlsEndToEndTest {
     assertEquals(0, tier.node.metrics().rejectedCount(Metrics.REASON_TLS_HANDSHAKE), "no handshake failed");
   }
 
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"wss-openssl", "wss-jdk"})
+  void hivemqClientsOverWebSocketOverTls(String listener) throws Exception {
+    MqttClientSslConfig ssl = TlsClients.ssl(pki.caPath());
+    String v3 = "wss3-" + listener;
+    Mqtt3BlockingClient client3 = Mqtt3Client.builder().identifier(v3).serverHost("localhost").serverPort(port(listener))
+        .sslConfig(ssl).webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
+    assertEquals(tier.routeApiBroker(v3), markerOf(client3));
+    String v5 = "wss5-" + listener;
+    Mqtt5BlockingClient client5 = Mqtt5Client.builder().identifier(v5).serverHost("localhost").serverPort(port(listener))
+        .sslConfig(ssl).webSocketConfig().serverPath("mqtt").applyWebSocketConfig().buildBlocking();
+    client5.connect();
+    try (Mqtt5BlockingClient.Mqtt5Publishes publishes = client5.publishes(MqttGlobalPublishFilter.ALL)) {
+      client5.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
+      assertEquals(tier.routeApiBroker(v5), publishes.receive(10, TimeUnit.SECONDS)
+          .map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).orElse(null));
+    } finally {
+      client5.disconnect();
+    }
+    assertEquals(2, tier.node.metrics().tls(listener).handshakeCount("TLSv1.3"));
+  }
+
+  /** Connects with a clean session, reads the broker's retained marker, disconnects. */
+  private static String markerOf(Mqtt3BlockingClient client) throws InterruptedException {
+    client.connectWith().cleanSession(true).send();
+    try (Mqtt3BlockingClient.Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
+      client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
+      return publishes.receive(10, TimeUnit.SECONDS).map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
+          .orElse(null);
+    } finally {
+      client.disconnect();
+    }
+  }
+
   @Test
   void aProxyHeaderBeforeTheTlsHandshakeGivesTheClientAddress() throws Exception {
     String clientAddress = "127.0.0.66";
@@ -132,14 +172,7 @@ class TlsEndToEndTest {
         .transportConfig().serverHost("localhost").serverPort(upstreamPort)
         .localAddress(new InetSocketAddress(clientAddress, 0)).sslConfig(TlsClients.ssl(pki.caPath())).applyTransportConfig()
         .buildBlocking();
-    client.connectWith().cleanSession(true).send();
-    try (Mqtt3BlockingClient.Mqtt3Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
-      client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
-      assertEquals(expected, publishes.receive(10, TimeUnit.SECONDS)
-          .map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8)).orElse(null));
-    } finally {
-      client.disconnect();
-    }
+    assertEquals(expected, markerOf(client));
     assertEquals(1, tier.node.metrics().tls("proxied").handshakeCount("TLSv1.3"));
   }
 
