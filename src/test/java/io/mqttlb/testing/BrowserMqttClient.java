@@ -67,6 +67,14 @@ public final class BrowserMqttClient {
     public String payload() {
       return "hello from " + clientId + " over MQTT " + (protocolVersion == 5 ? "5" : "3.1.1");
     }
+
+    /**
+     * The user properties the page publishes with: one under MQTT 5, none under 3.1.1, which has
+     * none. Their return shows that every hop spoke version 5.
+     */
+    public Map<String, String> userProperties() {
+      return protocolVersion == 5 ? Map.of("sentBy", "mqtt.js") : Map.of();
+    }
   }
 
   /**
@@ -93,10 +101,18 @@ public final class BrowserMqttClient {
 
   /** Runs the session in a fresh browser and returns what the page reported, or a timeout error. */
   public static Outcome run(Session session) {
+    return run(session, 0);
+  }
+
+  /**
+   * As {@link #run(Session)}, with the page served on {@code pagePort} (0: any free port), so that
+   * its origin, {@code http://127.0.0.1:pagePort}, is known beforehand (to allow it on a listener).
+   */
+  public static Outcome run(Session session, int pagePort) {
     byte[] bundle = read(MqttJsBundle.file());
     byte[] page = pageHtml();
     CompletableFuture<String> result = new CompletableFuture<>();
-    HttpServer server = startServer(page, bundle, result);
+    HttpServer server = startServer(pagePort, page, bundle, result);
     try {
       URI pageUri = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/?"
           + query(Map.of(
@@ -105,7 +121,8 @@ public final class BrowserMqttClient {
               "protocolVersion", Integer.toString(session.protocolVersion()),
               "markerTopic", MosquittoBroker.MARKER_TOPIC,
               "topic", session.topic(),
-              "payload", session.payload())));
+              "payload", session.payload(),
+              "userProperties", new JsonObject(new LinkedHashMap<String, Object>(session.userProperties())).encode())));
       try (LoopbackChromium browser = LoopbackChromium.open(pageUri, session.trusted())) {
         String json;
         try {
@@ -136,10 +153,10 @@ public final class BrowserMqttClient {
         report.getString("echo"), Map.copyOf(userProperties), log);
   }
 
-  private static HttpServer startServer(byte[] page, byte[] bundle, CompletableFuture<String> result) {
+  private static HttpServer startServer(int port, byte[] page, byte[] bundle, CompletableFuture<String> result) {
     HttpServer server;
     try {
-      server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+      server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
