@@ -1,12 +1,20 @@
 package io.mqttlb.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.mqttlb.metrics.Metrics;
+import io.mqttlb.testing.Await;
 import io.mqttlb.testing.BrowserMqttClient;
 import io.mqttlb.testing.TestPki;
+import io.mqttlb.tls.HandshakeFailure;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 3.1.1 and 5, connects to a node listener that terminates TLS and then WebSocket, in front of three
  * Mosquitto brokers, and lands on the broker that {@code GET /api/v1/route?clientId=} names (see
  * {@link BrowserTier}). Chromium trusts exactly the node's certificate, by its public key; its TLS
- * stack, not a test client's, makes the handshake.
+ * stack, not a test client's, makes the handshake. Without that trust Chromium refuses the
+ * certificate, and the node counts the aborted handshake and opens no broker connection.
  *
  * <pre>
  *   Chromium page (MQTT.js) ── wss://127.0.0.1:P/mqtt ──→ node listener "wss" (TLS, WebSocket) ──→ b1 | b2 | b3
@@ -61,5 +70,26 @@ class BrowserTlsEndToEndTest {
         List.of(nodeCertificate.certificate()));
 
     tier.assertLandedOn(target, session, BrowserMqttClient.run(session));
+  }
+
+  @Test
+  void chromiumThatDoesNotTrustTheCertificateAbortsAndNoBrokerConnectionIsOpened() throws Exception {
+    Metrics metrics = tier.tier().node.metrics();
+    double refused = metrics.rejectedCount(Metrics.REASON_TLS_HANDSHAKE);
+    double aborted = metrics.tls("wss").failureCount(HandshakeFailure.CLIENT_ABORTED.label());
+    double brokerConnections = tier.brokerConnections();
+    BrowserMqttClient.Session session = new BrowserMqttClient.Session(
+        URI.create("wss://127.0.0.1:" + tier.port("wss") + "/mqtt"), "browser-wss-untrusting", 4, List.of());
+
+    BrowserMqttClient.Outcome outcome = BrowserMqttClient.run(session);
+
+    assertFalse(outcome.connected(), outcome::describe);
+    // -202 is Chromium's ERR_CERT_AUTHORITY_INVALID: it refused the certificate's issuer.
+    assertTrue(outcome.browserLog().contains("net_error -202"), "refused for its issuer: " + outcome.describe());
+    Await.until("the aborted handshake is counted",
+        () -> metrics.rejectedCount(Metrics.REASON_TLS_HANDSHAKE) >= refused + 1
+            && metrics.tls("wss").failureCount(HandshakeFailure.CLIENT_ABORTED.label()) >= aborted + 1);
+    assertEquals(brokerConnections, tier.brokerConnections(), "no broker connection was opened");
+    assertEquals(List.of(), tier.seenOn(session.topic()));
   }
 }
