@@ -8,11 +8,17 @@
 # thread counts with the clients held, and the classes whose heap grew most (jcmd
 # GC.class_histogram, per client). 8000 clients fit the file-descriptor limit of 20,000 here. Loopback only, free ports; everything it starts
 # it stops by PID. Needs mosquitto and haproxy (apt-get install -y mosquitto haproxy).
-#   bash loadtest/quick/heap-per-client.sh [CLIENTS (5000)]
+#   bash loadtest/quick/heap-per-client.sh [CLIENTS (5000)] [TRANSPORT (mqtt)]
+# TRANSPORT mqtts: the clients speak TLS to the node (BoringSSL; PROVIDER=jdk for the JDK's engine)
+# and to HAProxy ("ssl crt"), both with the same certificate. TRANSPORT ws: MQTT over WebSocket to
+# the node; HAProxy cannot read a client id inside WebSocket frames, so it relays those clients by
+# TCP alone (the nearest it has), which makes its figure a lower bound.
 # shellcheck disable=SC2119 # the helpers of common.sh take their own optional arguments
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients=${1:-5000}
+transport=${2:-mqtt}
+case "$transport" in mqtt|mqtts|ws) ;; *) echo "TRANSPORT is mqtt, mqtts or ws, not $transport" >&2; exit 2 ;; esac
 ramp=10
 hold=30
 work=$(mktemp -d)
@@ -27,18 +33,45 @@ broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
 
 start_broker_and_haproxy "$((clients + 100))"
 write_node_yaml
+case "$transport" in
+  mqtts)
+    make_tls_files
+    sed -i "s|port: $lb }|port: $lb, tls: { certPath: $work/tls/server.pem, keyPath: $work/tls/server.key, provider: ${PROVIDER:-openssl} } }|" "$work/node.yaml"
+    # HAProxy again, now terminating TLS on its bind line (the MQTT rules read the decrypted bytes)
+    kill "$hap_pid"; wait "$hap_pid" 2>/dev/null || true
+    sed -i "s|^  bind 127.0.0.1:$hap\$|  bind 127.0.0.1:$hap ssl crt $work/tls/haproxy.pem|" "$work/haproxy.cfg"
+    haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+    ;;
+  ws)
+    sed -i "s|port: $lb }|port: $lb, websocket: { path: /mqtt } }|" "$work/node.yaml"
+    kill "$hap_pid"; wait "$hap_pid" 2>/dev/null || true
+    sed -i -e '/tcp-request/d' -e '/stick/d' "$work/haproxy.cfg"
+    haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+    ;;
+esac
 start_node -Xmx512m
+kill -0 "$lb_pid" 2>/dev/null || { echo "the node did not start:" >&2; cat "$work/node.log" >&2; exit 2; }
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 heap_kib() { # used heap of the node after a full GC
   jcmd "$lb_pid" GC.run >/dev/null
   jcmd "$lb_pid" GC.heap_info | grep -oE 'used [0-9]+K' | head -n 1 | grep -oE '[0-9]+'
 }
+target() { # PORT: how the clients reach that port
+  case "$transport" in
+    mqtt) echo "127.0.0.1:$1" ;;
+    mqtts) echo "mqtts://localhost:$1" ;;
+    ws) echo "ws://127.0.0.1:$1/mqtt" ;;
+  esac
+}
 idle_clients() { # TARGET_PORT: CLIENTS idle clients for ramp + hold seconds, in the background
+  local ca=""
+  if [ "$transport" = mqtts ]; then ca="caFile: $work/tls/ca.pem"; fi
   cat > "$work/idle-$1.yaml" <<SIM
 simulation: idle-clients
 markerTopic: null
-targets: [127.0.0.1:$1]
+targets: ["$(target "$1")"]
+$ca
 scenarios:
   - name: idle
     clientIdPrefix: idle-
@@ -75,16 +108,17 @@ jcmd "$lb_pid" GC.class_histogram > "$work/histo-after.txt"
 wait "$load_pid" || true
 
 hap0=$(rss_kib "$hap_pid")
+if [ "$transport" = ws ]; then echo "HAProxy relays the WebSocket clients by TCP alone (no client id), in tcp mode"; fi
 idle_clients "$hap"
 sleep $((ramp + 10))
 hap1=$(rss_kib "$hap_pid")
 wait "$load_pid" || true
 
-python3 - "$clients" "$through_node" "$heap0" "$heap1" "$rss0" "$rss1" "$hap0" "$hap1" "$work" <<'PY'
+python3 - "$clients" "$through_node" "$heap0" "$heap1" "$rss0" "$rss1" "$hap0" "$hap1" "$work" "$transport" <<'PY'
 import re, sys
 clients, through, heap0, heap1, rss0, rss1, hap0, hap1 = (int(v) for v in sys.argv[1:9])
 work = sys.argv[9]
-print(f"clients: {clients} asked, {through} relayed by the node at the measurement")
+print(f"clients: {clients} asked, {through} relayed by the node at the measurement ({sys.argv[10]})")
 n = max(through, 1)
 print(f"mqttlb node heap per client (after full GC): {(heap1 - heap0) / n:.2f} KiB   (target: <= 4 KiB)")
 print(f"mqttlb node resident memory per client:       {(rss1 - rss0) / n:.2f} KiB")
