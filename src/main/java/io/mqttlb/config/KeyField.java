@@ -4,10 +4,14 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** The CONNECT field that routing hashes first ({@code RoutingKey} says what happens when it is empty). */
+/**
+ * What routing hashes first: a CONNECT field, or the subject CN of the client's verified TLS
+ * certificate ({@code RoutingKey} says what happens when it is empty or absent).
+ */
 public enum KeyField {
   CLIENT_ID("client-id"),
-  USERNAME("username");
+  USERNAME("username"),
+  CERTIFICATE_CN("certificate-cn");
 
   private final String label;
 
@@ -33,7 +37,7 @@ public enum KeyField {
       }
     }
     throw new IllegalArgumentException("unknown routing key " + Require.quote(String.valueOf(text))
-        + "; expected " + Arrays.stream(values()).map(KeyField::label).collect(Collectors.joining(" or ")));
+        + "; expected " + Arrays.stream(values()).map(KeyField::label).collect(Collectors.joining(", ")));
   }
 
   @Override

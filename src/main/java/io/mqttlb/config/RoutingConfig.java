@@ -32,6 +32,10 @@ public record RoutingConfig(RoutingMode mode, KeyField key, int virtualNodes, Du
     return new RoutingConfig(mode, key, virtualNodes, stickyTtl, maxEntries);
   }
 
+  public RoutingConfig withKey(KeyField key) {
+    return new RoutingConfig(mode, key, virtualNodes, stickyTtl, maxEntries);
+  }
+
   public RoutingConfig withTable(Duration stickyTtl, long maxEntries) {
     return new RoutingConfig(mode, key, virtualNodes, stickyTtl, maxEntries);
   }

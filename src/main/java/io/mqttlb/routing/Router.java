@@ -52,9 +52,17 @@ public final class Router {
     return snapshots.get().mode();
   }
 
-  /** Routes a client by its CONNECT fields; returns null when there is no broker at all. */
+  /** Routes a client without a TLS client certificate by its CONNECT fields; null when there is no broker at all. */
   public RouteDecision route(String clientId, String username, String sourceIp) {
-    return route(RoutingKey.choose(keyField, clientId, username, sourceIp));
+    return route(clientId, username, sourceIp, null);
+  }
+
+  /**
+   * Routes a client by its CONNECT fields and, with {@code routing.key: certificate-cn}, the subject CN of
+   * its verified TLS certificate (null without one); null when there is no broker at all.
+   */
+  public RouteDecision route(String clientId, String username, String sourceIp, String certificateCn) {
+    return route(RoutingKey.choose(keyField, clientId, username, sourceIp, certificateCn));
   }
 
   public RouteDecision route(RoutingKey key) {

@@ -338,7 +338,7 @@ class ConfigLoaderTest {
         bad("unknown routing mode", BROKER + "routing:\n  mode: random\n", "routing.mode",
             "unknown routing mode 'random'; expected hash or table"),
         bad("unknown routing key", BROKER + "routing:\n  key: clientId\n", "routing.key",
-            "unknown routing key 'clientId'; expected client-id or username"),
+            "unknown routing key 'clientId'; expected client-id, username, certificate-cn"),
         bad("virtualNodes 0", BROKER + "routing:\n  virtualNodes: 0\n", "routing.virtualNodes",
             "must be between 1 and 10000, got 0"),
         bad("virtualNodes too many", BROKER + "routing:\n  virtualNodes: 10001\n", "routing.virtualNodes",

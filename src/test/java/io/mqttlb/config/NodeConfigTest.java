@@ -152,8 +152,9 @@ class NodeConfigTest {
     assertEquals("table", RoutingMode.TABLE.label());
     assertEquals("client-id", KeyField.CLIENT_ID.label());
     assertEquals("username", KeyField.USERNAME.label());
+    assertEquals("certificate-cn", KeyField.CERTIFICATE_CN.label());
     assertMessage("unknown routing mode 'ring'; expected hash or table", () -> RoutingMode.parse("ring"));
-    assertMessage("unknown routing key 'null'; expected client-id or username", () -> KeyField.parse(null));
+    assertMessage("unknown routing key 'null'; expected client-id, username, certificate-cn", () -> KeyField.parse(null));
   }
 
   private static void assertMessage(String expected, Executable executable) {

@@ -45,6 +45,29 @@ class RouterTest {
   }
 
   @Test
+  void routesByCertificateCnWhenConfiguredAndByClientIdWithoutOne() {
+    Router router = new Router(() -> SNAPSHOT, KeyField.CERTIFICATE_CN, BrokerAvailability.ALL);
+    for (int i = 0; i < 100; i++) {
+      RouteDecision byCn = router.route("same-client-id", "alice", "10.0.0.1", "device-" + i);
+      assertEquals("device-" + i, byCn.key().value());
+      assertEquals(RoutingKey.Source.CERTIFICATE_CN, byCn.key().source());
+      assertEquals(ringOwner("device-" + i), byCn.broker().id());
+    }
+    RouteDecision withoutCn = router.route("client-1", "alice", "10.0.0.1");
+    assertEquals(RoutingKey.Source.CLIENT_ID, withoutCn.key().source());
+    assertEquals(ringOwner("client-1"), withoutCn.broker().id());
+    assertEquals(withoutCn, router.route("client-1", "alice", "10.0.0.1", null));
+  }
+
+  @Test
+  void aCnDoesNotRouteANodeThatRoutesByClientId() {
+    Router router = new Router(() -> SNAPSHOT, KeyField.CLIENT_ID, BrokerAvailability.ALL);
+    RouteDecision decision = router.route("client-1", null, "10.0.0.1", "device-7");
+    assertEquals("client-1", decision.key().value());
+    assertEquals(ringOwner("client-1"), decision.broker().id());
+  }
+
+  @Test
   void skipsAnUnavailableBrokerAndMovesOnlyItsClients() {
     Router all = new Router(() -> SNAPSHOT, KeyField.CLIENT_ID, BrokerAvailability.ALL);
     Router withoutB2 = new Router(() -> SNAPSHOT, KeyField.CLIENT_ID, id -> !id.equals("b2"));

@@ -70,6 +70,27 @@ class TableRouterTest {
   }
 
   @Test
+  void byCertificateCnTheTableIsKeyedByTheCn() {
+    Router router = new Router(() -> TABLE, KeyField.CERTIFICATE_CN, BrokerAvailability.ALL, table);
+    overrides.put("device-7", notOwner("device-7"));
+    RouteDecision pinned = router.route("shared-id", null, "10.0.0.1", "device-7");
+    assertEquals(notOwner("device-7"), pinned.broker().id());
+    assertEquals(RouteDecision.SOURCE_OVERRIDE, pinned.source());
+    assertEquals("device-7", pinned.key().value(), "the sticky entry written after the connection is keyed by the CN too");
+
+    sticky.put("device-8", notOwner("device-8"));
+    RouteDecision fromSticky = router.route("shared-id", null, "10.0.0.1", "device-8");
+    assertEquals(notOwner("device-8"), fromSticky.broker().id());
+    assertEquals(RouteDecision.SOURCE_STICKY, fromSticky.source());
+
+    // Without a certificate the client id is the key; the table has one key space, as for client ids and
+    // user names, so a client id equal to a CN finds the CN's entry.
+    RouteDecision noCertificate = router.route("device-7", null, "10.0.0.1", null);
+    assertEquals(RoutingKey.Source.CLIENT_ID, noCertificate.key().source());
+    assertEquals(notOwner("device-7"), noCertificate.broker().id());
+  }
+
+  @Test
   void hashModeIgnoresTheTable() {
     overrides.put("c1", notOwner("c1"));
     sticky.put("c1", notOwner("c1"));
