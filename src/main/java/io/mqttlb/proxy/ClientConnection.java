@@ -1,6 +1,7 @@
 package io.mqttlb.proxy;
 
 import io.mqttlb.cluster.StickyEvent;
+import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.metrics.Metrics;
@@ -79,6 +80,8 @@ final class ClientConnection implements RelayEnds {
   private TlsMeters tls;
   /** The client's TLS session once its handshake is done; null on a plain listener and until then. */
   private SSLSession tlsSession;
+  /** What routing and PROXY v2 headers use of {@link #tlsSession}, read from it on first use. */
+  private ClientTls clientTls;
 
   private State state = State.AWAITING_CONNECT;
   private ScheduledFuture<?> connectTimer;
@@ -170,6 +173,23 @@ final class ClientConnection implements RelayEnds {
     }
   }
 
+  /** What the client's TLS handshake established; null on a plain listener. */
+  private ClientTls clientTls() {
+    if (clientTls == null && tlsSession != null) {
+      clientTls = ClientTls.of(tlsSession);
+    }
+    return clientTls;
+  }
+
+  /** The subject CN of the client's verified certificate, when routing wants it; null otherwise. */
+  private String certificateCnIfKey() {
+    if (runtime.router().keyField() != KeyField.CERTIFICATE_CN) {
+      return null;
+    }
+    ClientTls tls = clientTls();
+    return tls == null ? null : tls.commonName();
+  }
+
   /** A valid CONNECT arrived; the client has stopped reading. Routes it and dials its broker. */
   void connectReceived(ConnectInfo info, long fingerprint) {
     if (state != State.AWAITING_CONNECT) {
@@ -184,7 +204,8 @@ final class ClientConnection implements RelayEnds {
       return;
     }
     pendingFingerprint = fingerprint;
-    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIpIfKey(info));
+    RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIpIfKey(info),
+        certificateCnIfKey());
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(protocolLevel));
       return;
