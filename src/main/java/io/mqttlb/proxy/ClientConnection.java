@@ -51,8 +51,9 @@ import org.slf4j.LoggerFactory;
  * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → [TLS and its
  * {@link TlsHandshakeReader}, on a TLS listener] → [the WebSocket stage, on a WebSocket listener:
  * {@link WebSocketStage}] → {@link ConnectReader} → (once routed) {@link RelayHandler}, all of them
- * before the relay within the CONNECT timer that starts at accept; the broker pipeline is [the PROXY header, written first
- * when the broker wants one] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
+ * before the relay within the CONNECT timer that starts at accept; the broker pipeline is [the PROXY
+ * header, written first when the broker wants one; a v2 header also tells a TLS client's handshake,
+ * see {@link ProxyHeaders}] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
  * client, whose relay can end between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
  * that its TTL counts from the last disconnect.
@@ -292,7 +293,7 @@ final class ClientConnection implements RelayEnds {
     if (proxyProtocol != ProxyProtocol.NONE) {
       // The encoder handles this one message; the relay writes plain buffers after it.
       channel.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
-      channel.write(ProxyHeaders.forClient(proxyProtocol, clientAddress, localAddress), channel.voidPromise());
+      channel.write(ProxyHeaders.forClient(proxyProtocol, clientAddress, localAddress, clientTls()), channel.voidPromise());
       channel.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
     }
     RelayHandler fromBroker = protocolLevel == MQTT_5 ? (toClient = new BoundaryRelayHandler(this, client))

@@ -1,6 +1,7 @@
 package io.mqttlb.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -102,6 +103,7 @@ class ClientTlsTest {
     assertNull(tls.peerCertificate());
     assertNull(tls.commonName());
     assertEquals(server.certificate(), tls.localCertificate());
+    assertFalse(ProxyHeaders.ssl(tls).isPP2ClientCertConn());
   }
 
   @ParameterizedTest
