@@ -4,6 +4,7 @@ import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.KeyField;
 import io.mqttlb.config.SelfAddress;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
@@ -157,18 +158,26 @@ public final class AdminVerticle extends VerticleBase {
     return list;
   }
 
+  /**
+   * Where a client with these CONNECT fields, and with {@code certificateCn} the subject CN of its
+   * verified TLS certificate, would go now. A node that does not route by certificate CN ignores
+   * the CN, so a CN alone is a question it cannot answer (such a client is routed by its address).
+   */
   private void route(RoutingContext ctx) {
     String clientId = ctx.request().getParam("clientId");
     String username = ctx.request().getParam("username");
-    if (isEmpty(clientId) && isEmpty(username)) {
-      error(ctx, 400, "give clientId or username (or both)");
+    String certificateCn = ctx.request().getParam("certificateCn");
+    boolean byCertificate = router.keyField() == KeyField.CERTIFICATE_CN;
+    if (isEmpty(clientId) && isEmpty(username) && (isEmpty(certificateCn) || !byCertificate)) {
+      error(ctx, 400, isEmpty(certificateCn) ? "give clientId, username or certificateCn (or several)"
+          : "this node routes by " + router.keyField().label() + ", not by certificate CN: give clientId or username");
       return;
     }
-    if (length(clientId) > MAX_KEY_LENGTH || length(username) > MAX_KEY_LENGTH) {
-      error(ctx, 400, "clientId and username are at most " + MAX_KEY_LENGTH + " characters");
+    if (length(clientId) > MAX_KEY_LENGTH || length(username) > MAX_KEY_LENGTH || length(certificateCn) > MAX_KEY_LENGTH) {
+      error(ctx, 400, "clientId, username and certificateCn are at most " + MAX_KEY_LENGTH + " characters");
       return;
     }
-    RouteDecision decision = router.route(clientId, username, null);
+    RouteDecision decision = router.route(clientId, username, null, isEmpty(certificateCn) ? null : certificateCn);
     if (decision == null) {
       error(ctx, 404, "no broker configured");
       return;

@@ -8,8 +8,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code mqttlb route CLIENT_ID [--username U]}: where the node would send a client that connects
- * now, and why. The key comes last because it is the one free-form column:
+ * {@code mqttlb route CLIENT_ID [--username U] [--certificate-cn CN]}: where the node would send a
+ * client that connects now, and why; {@code --certificate-cn} is the subject CN of the client's TLS
+ * certificate, which decides on a node with {@code routing.key: certificate-cn}. The key comes last
+ * because it is the one free-form column:
  *
  * <pre>
  *   BROKER  ADDRESS         SOURCE  KEY-SOURCE  KEY
@@ -28,14 +30,19 @@ final class RouteCommand implements Callable<Integer> {
   @Option(names = "--username", paramLabel = "U", description = "The user name of the CONNECT.")
   String username;
 
+  @Option(names = "--certificate-cn", paramLabel = "CN",
+      description = "The subject CN of the client's verified TLS certificate (routing.key: certificate-cn).")
+  String certificateCn;
+
   @Override
   public Integer call() {
-    if (isEmpty(clientId) && isEmpty(username)) {
-      throw admin.usageError("give a CLIENT_ID, a --username, or both");
+    if (isEmpty(clientId) && isEmpty(username) && isEmpty(certificateCn)) {
+      throw admin.usageError("give a CLIENT_ID, a --username or a --certificate-cn (or several)");
     }
     ApiPath path = ApiPath.of("/api/v1/route")
         .query("clientId", isEmpty(clientId) ? null : clientId)
-        .query("username", isEmpty(username) ? null : username);
+        .query("username", isEmpty(username) ? null : username)
+        .query("certificateCn", isEmpty(certificateCn) ? null : certificateCn);
     return admin.run(client -> admin.show(client.get(path), answer -> {
       JsonObject route = answer.object();
       return new TextTable("BROKER", "ADDRESS", "SOURCE", "KEY-SOURCE", "KEY")

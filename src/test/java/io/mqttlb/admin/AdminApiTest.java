@@ -91,9 +91,20 @@ class AdminApiTest {
   }
 
   @Test
+  void aCertificateCnIsIgnoredByANodeThatRoutesByClientId() throws Exception {
+    JsonObject route = new JsonObject(call("GET", "/api/v1/route?clientId=sensor-9&certificateCn=device-7", TOKEN).body());
+    assertEquals("sensor-9", route.getString("key"));
+    assertEquals("client-id", route.getString("keySource"));
+  }
+
+  @Test
   void badCallsAnswerJsonErrorsNever500() throws Exception {
     assertError(call("GET", "/api/v1/route", TOKEN), 400);
     assertError(call("GET", "/api/v1/route?clientId=", TOKEN), 400);
+    // This node routes by client id: a certificate CN alone says nothing about where a client goes.
+    HttpResponse<String> cnOnly = call("GET", "/api/v1/route?certificateCn=device-7", TOKEN);
+    assertError(cnOnly, 400);
+    assertTrue(cnOnly.body().contains("routes by client-id"), cnOnly.body());
     assertError(call("GET", "/api/v1/route?clientId=" + "x".repeat(70_000), TOKEN), 400);
     assertError(call("GET", "/api/v1/nothing", TOKEN), 404);
     assertError(call("POST", "/api/v1/route?clientId=a", TOKEN), 405);

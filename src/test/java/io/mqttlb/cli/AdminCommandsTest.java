@@ -133,6 +133,17 @@ class AdminCommandsTest {
   }
 
   @Test
+  void routeSendsTheCertificateCnWhichThisNodeDoesNotRouteBy() {
+    // The node routes by client id: with one, the CN is ignored; alone, the node says why it cannot answer.
+    String owner = node.router().route("sensor-2", null, null).broker().id();
+    assertLine(succeeded(mqttlb("route", "sensor-2", "--certificate-cn", "device-7")).out(),
+        owner, addressOf(owner), "ring", "client-id", "sensor-2");
+    CliRun cnOnly = mqttlb("route", "--certificate-cn", "device-7");
+    assertEquals(1, cnOnly.exitCode(), cnOnly.toString());
+    assertTrue(cnOnly.err().startsWith("mqttlb: 400: this node routes by client-id"), cnOnly.err());
+  }
+
+  @Test
   void brokersSetAddsThenChangesAndRemoveRemoves() {
     assertEquals("added broker b3: 127.0.0.1:1886, weight 1\n", succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886")).out());
     assertLine(succeeded(mqttlb("brokers")).out(), "b3", "127.0.0.1:1886", "1", "yes", "0", "no");
@@ -403,7 +414,7 @@ class AdminCommandsTest {
   void badUsageExitsTwoAndChangesNothing() {
     CliRun noKey = mqttlb("route");
     assertEquals(2, noKey.exitCode(), noKey.toString());
-    assertTrue(noKey.err().contains("give a CLIENT_ID, a --username, or both"), noKey.err());
+    assertTrue(noKey.err().contains("give a CLIENT_ID, a --username or a --certificate-cn (or several)"), noKey.err());
 
     CliRun badMode = mqttlb("mode", "random");
     assertEquals(2, badMode.exitCode(), badMode.toString());
