@@ -8,6 +8,8 @@ import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.StateStore;
 import io.mqttlb.cluster.TierState;
+import io.mqttlb.config.ClientAuth;
+import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.SelfAddress;
@@ -139,10 +141,20 @@ public final class BalancerNode {
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
-    return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> log.info(
-        "node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
-        config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
-        snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio"));
+    return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> {
+      log.info("node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
+          config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
+          snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      if (config.routing().key() == KeyField.CERTIFICATE_CN && !asksForClientCertificates(config)) {
+        log.warn("routing.key is certificate-cn but no listener asks clients for a certificate (tls.clientAuth: request"
+            + " or required): every client is routed as by client id");
+      }
+    });
+  }
+
+  /** Whether a client of some listener can bring a verified certificate, whose CN can then route it. */
+  private static boolean asksForClientCertificates(NodeConfig config) {
+    return config.listeners().stream().anyMatch(l -> l.tls() != null && l.tls().clientAuth() != ClientAuth.NONE);
   }
 
   /**
