@@ -43,6 +43,8 @@ public final class ProxyHeaderRecorder implements AutoCloseable {
     public static final int PP2_SUBTYPE_SSL_VERSION = 0x21;
     public static final int PP2_SUBTYPE_SSL_CN = 0x22;
     public static final int PP2_SUBTYPE_SSL_CIPHER = 0x23;
+    public static final int PP2_SUBTYPE_SSL_SIG_ALG = 0x24;
+    public static final int PP2_SUBTYPE_SSL_KEY_ALG = 0x25;
     public static final int PP2_CLIENT_SSL = 0x01;
     public static final int PP2_CLIENT_CERT_CONN = 0x02;
     public static final int PP2_CLIENT_CERT_SESS = 0x04;
