@@ -10,9 +10,9 @@ import javax.net.ssl.SSLSession;
  * What one client's TLS handshake established, as routing and the PROXY v2 header use it: the
  * protocol version, the cipher suite, the client's certificate and the certificate the listener
  * presented. A client certificate is there only when the handshake verified it against the
- * listener's CA: the listener asks for one only with a CA to check it against, and a certificate
- * that does not chain to it fails the handshake, with {@code clientAuth: request} as with
- * {@code required}.
+ * listener's CA: the listener asks for one only with a CA to check it against, and one that does
+ * not chain to it never gets into the session (a client that sends it anyway fails the handshake),
+ * with {@code clientAuth: request} as with {@code required}.
  *
  * <p>Built once per connection after the handshake, on its event loop; the subject CN is parsed on
  * first use and kept.
