@@ -149,6 +149,7 @@ public final class AdminVerticle extends VerticleBase {
           .put("address", broker.address())
           .put("weight", broker.weight())
           .put("sendProxyProtocol", broker.sendProxyProtocol().label())
+          .put("tls", TierApi.tlsJson(broker.tls()))
           .put("healthy", health.isAvailable(broker.id()))
           .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())

@@ -7,13 +7,17 @@ import java.util.Set;
 
 /**
  * A request body read strictly: a JSON object with only known fields, each of the expected type.
- * Every problem is a {@link BadRequest} whose message tells the caller what to send instead.
+ * Every problem is a {@link BadRequest} whose message tells the caller what to send instead; a
+ * field of a nested object is named by its path ({@code "tls.verify"}).
  */
 final class JsonBody {
   private final JsonObject json;
+  /** Prefixed to field names in messages: empty for the body, {@code "tls."} for its field tls. */
+  private final String path;
 
-  private JsonBody(JsonObject json) {
+  private JsonBody(JsonObject json, String path) {
     this.json = json;
+    this.path = path;
   }
 
   static JsonBody parse(Buffer body, Set<String> knownFields, String example) {
@@ -29,12 +33,33 @@ final class JsonBody {
     if (!(value instanceof JsonObject json)) {
       throw new BadRequest(400, "the body must be a JSON object, e.g. " + example);
     }
+    return checked(json, "", knownFields);
+  }
+
+  private static JsonBody checked(JsonObject json, String path, Set<String> knownFields) {
     for (String field : json.fieldNames()) {
       if (!knownFields.contains(field)) {
-        throw new BadRequest(400, "unknown field \"" + field + "\"; expected " + String.join(", ", knownFields.stream().sorted().toList()));
+        throw new BadRequest(400, "unknown field \"" + path + field + "\"; expected " + String.join(", ", knownFields.stream().sorted().toList()));
       }
     }
-    return new JsonBody(json);
+    return new JsonBody(json, path);
+  }
+
+  /** Whether the field is written at all, even as null. */
+  boolean has(String field) {
+    return json.containsKey(field);
+  }
+
+  /** A nested object read as strictly as the body; null when the field is absent or null. */
+  JsonBody object(String field, Set<String> knownFields, String example) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof JsonObject nested)) {
+      throw new BadRequest(400, "\"" + path + field + "\" must be an object (or null), e.g. " + example);
+    }
+    return checked(nested, path + field + ".", knownFields);
   }
 
   /** A string field; null when absent and not required. */
@@ -42,12 +67,12 @@ final class JsonBody {
     Object value = json.getValue(field);
     if (value == null) {
       if (required) {
-        throw new BadRequest(400, "\"" + field + "\" is required");
+        throw new BadRequest(400, "\"" + path + field + "\" is required");
       }
       return null;
     }
     if (!(value instanceof String text)) {
-      throw new BadRequest(400, "\"" + field + "\" must be a string");
+      throw new BadRequest(400, "\"" + path + field + "\" must be a string");
     }
     return text;
   }
@@ -59,7 +84,7 @@ final class JsonBody {
       return null;
     }
     if (!(value instanceof Integer number)) {
-      throw new BadRequest(400, "\"" + field + "\" must be a whole number");
+      throw new BadRequest(400, "\"" + path + field + "\" must be a whole number");
     }
     return number;
   }
@@ -71,8 +96,20 @@ final class JsonBody {
       return null;
     }
     if (!(value instanceof Number number)) {
-      throw new BadRequest(400, "\"" + field + "\" must be a number");
+      throw new BadRequest(400, "\"" + path + field + "\" must be a number");
     }
     return number.doubleValue();
+  }
+
+  /** A true-or-false field; null when absent. */
+  Boolean bool(String field) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Boolean flag)) {
+      throw new BadRequest(400, "\"" + path + field + "\" must be true or false");
+    }
+    return flag;
   }
 }

@@ -5,6 +5,8 @@ import io.mqttlb.cluster.TableEntry;
 import io.mqttlb.cluster.TablePage;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.BrokerTlsConfig;
+import io.mqttlb.config.CaFile;
 import io.mqttlb.config.Durations;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
@@ -74,8 +76,8 @@ final class TierApi {
 
   private Answer putBroker(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight", "sendProxyProtocol"),
-        "{\"address\":\"10.0.0.5:1883\",\"weight\":1,\"sendProxyProtocol\":\"none\"}");
+    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight", "sendProxyProtocol", "tls"),
+        "{\"address\":\"10.0.0.5:1883\",\"weight\":1,\"sendProxyProtocol\":\"none\",\"tls\":null}");
     BrokerConfig existing = state.broker(id);
     Integer weight = body.integer("weight");
     String proxyText = body.string("sendProxyProtocol", false);
@@ -87,11 +89,12 @@ final class TierApi {
     } catch (IllegalArgumentException e) {
       throw new BadRequest(400, "sendProxyProtocol: " + e.getMessage());
     }
+    BrokerTlsConfig tls = body.has("tls") ? tls(body) : existing != null ? existing.tls() : null;
     BrokerConfig broker;
     try {
       broker = BrokerConfig.of(id, body.string("address", true),
           weight != null ? weight : existing != null ? existing.weight() : BrokerConfig.DEFAULT_WEIGHT)
-          .withSendProxyProtocol(proxy);
+          .withSendProxyProtocol(proxy).withTls(tls);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(400, e.getMessage());
     }
@@ -100,9 +103,47 @@ final class TierApi {
     });
     state.putBroker(broker);
     snapshots.rebuild();
-    log.info("broker {} {}: {} weight {}, PROXY protocol {}", id, existing == null ? "added" : "changed",
-        broker.address(), broker.weight(), broker.sendProxyProtocol().label());
+    log.info("broker {} {}: {} weight {}, PROXY protocol {}, {}", id, existing == null ? "added" : "changed",
+        broker.address(), broker.weight(), broker.sendProxyProtocol().label(), describeTls(broker.tls()));
     return new Answer(existing == null ? 201 : 200, brokerJson(broker));
+  }
+
+  /**
+   * The {@code tls} field of a PUT: null for plain TCP, an object (empty for every default) for TLS.
+   * The CA file is read here, on the node that takes the call: the same path must hold the same
+   * file on every node of the tier.
+   */
+  private static BrokerTlsConfig tls(JsonBody body) {
+    JsonBody fields = body.object("tls", Set.of("caPath", "serverName", "verify"),
+        "{\"caPath\":\"/etc/mqttlb/broker-ca.pem\",\"serverName\":\"b1.example.com\",\"verify\":true}");
+    if (fields == null) {
+      return null;
+    }
+    Boolean verify = fields.bool("verify");
+    BrokerTlsConfig tls;
+    try {
+      tls = new BrokerTlsConfig(fields.string("caPath", false), fields.string("serverName", false),
+          verify == null || verify);
+    } catch (IllegalArgumentException e) {
+      throw new BadRequest(400, "tls." + e.getMessage());
+    }
+    if (tls.caPath() != null) {
+      CaFile.problem(tls.caPath()).ifPresent(problem -> {
+        throw new BadRequest(400, "tls.caPath " + problem + " on this node");
+      });
+    }
+    return tls;
+  }
+
+  private static String describeTls(BrokerTlsConfig tls) {
+    if (tls == null) {
+      return "plain TCP";
+    }
+    if (!tls.verify()) {
+      return "TLS without verification";
+    }
+    return "TLS (trust " + (tls.caPath() == null ? "the JVM's default" : tls.caPath()) + ", name "
+        + (tls.serverName() == null ? "the host" : tls.serverName()) + ")";
   }
 
   private Answer removeBroker(RoutingContext ctx) {
@@ -206,7 +247,16 @@ final class TierApi {
 
   static JsonObject brokerJson(BrokerConfig broker) {
     return new JsonObject().put("id", broker.id()).put("address", broker.address()).put("weight", broker.weight())
-        .put("sendProxyProtocol", broker.sendProxyProtocol().label());
+        .put("sendProxyProtocol", broker.sendProxyProtocol().label())
+        .put("tls", tlsJson(broker.tls()));
+  }
+
+  /** A broker's TLS settings as the API answers them: null for plain TCP. */
+  static JsonObject tlsJson(BrokerTlsConfig tls) {
+    return tls == null ? null : new JsonObject()
+        .put("caPath", tls.caPath())
+        .put("serverName", tls.serverName())
+        .put("verify", tls.verify());
   }
 
   private static JsonObject entryJson(TableEntry entry) {

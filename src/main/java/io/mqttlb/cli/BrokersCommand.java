@@ -31,14 +31,19 @@ final class BrokersCommand implements Callable<Integer> {
 
   /**
    * The broker table of {@code brokers} and {@code status}, from the API's broker objects. The PROXY
-   * column (the PROXY protocol version sent to the broker) is shown only when some broker gets a
-   * header, so that the common table stays narrow.
+   * column (the PROXY protocol version sent to the broker) and the TLS column (how the node's
+   * connections to the broker are secured, see {@link #tls}) are shown only when some broker needs
+   * them, so that the common table stays narrow.
    */
   static String table(JsonArray brokers) {
     boolean proxyColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && sendsProxyHeader(broker));
+    boolean tlsColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && broker.getValue("tls") != null);
     List<String> columns = new ArrayList<>(List.of("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED"));
     if (proxyColumn) {
       columns.add(columns.indexOf("WEIGHT") + 1, "PROXY");
+    }
+    if (tlsColumn) {
+      columns.add(columns.indexOf("HEALTHY"), "TLS");
     }
     TextTable table = new TextTable(columns.toArray(String[]::new)).rightAligned("WEIGHT", "CONNECTIONS");
     for (Object item : brokers) {
@@ -49,9 +54,28 @@ final class BrokersCommand implements Callable<Integer> {
         // An older node does not answer the field: it sends no header.
         row.add(columns.indexOf("PROXY"), broker.getValue("sendProxyProtocol", ProxyProtocol.NONE.label()));
       }
+      if (tlsColumn) {
+        row.add(columns.indexOf("TLS"), tls(broker.getValue("tls")));
+      }
       table.row(row.toArray());
     }
     return table.render();
+  }
+
+  /**
+   * A broker's TLS in a few words: "no" (plain TCP), "yes" (the certificate is checked against the
+   * broker's host), "yes (b1.example.com)" (checked against that name), "unverified" (encrypted,
+   * certificate not checked).
+   */
+  static String tls(Object settings) {
+    if (!(settings instanceof JsonObject tls)) {
+      return "no";
+    }
+    if (Boolean.FALSE.equals(tls.getValue("verify"))) {
+      return "unverified";
+    }
+    Object serverName = tls.getValue("serverName");
+    return serverName == null ? "yes" : "yes (" + TextTable.printable(String.valueOf(serverName)) + ")";
   }
 
   private static boolean sendsProxyHeader(JsonObject broker) {
@@ -130,10 +154,13 @@ final class BrokersCommand implements Callable<Integer> {
     }
   }
 
-  /** {@code mqttlb brokers set ID ADDRESS [--weight W] [--send-proxy-protocol none|v1|v2]}: adds a broker, or changes one. */
+  /**
+   * {@code mqttlb brokers set ID ADDRESS [--weight W] [--send-proxy-protocol none|v1|v2] [--tls | --no-tls]
+   * [--tls-ca FILE] [--tls-server-name NAME] [--tls-no-verify]}: adds a broker, or changes one.
+   */
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Add a broker, or change the address, weight or PROXY protocol of one, on every node. Connections"
-          + " routed afterwards follow the new ring and settings; open ones are not cut.")
+      description = "Add a broker, or change the address, weight, PROXY protocol or TLS of one, on every node."
+          + " Connections routed afterwards follow the new ring and settings; open ones are not cut.")
   static final class Set implements Callable<Integer> {
     @Mixin
     AdminClientOptions admin;
@@ -154,6 +181,29 @@ final class BrokersCommand implements Callable<Integer> {
             + " (default: none for a new broker, unchanged for an existing one).")
     String sendProxyProtocol;
 
+    @Option(names = "--tls",
+        description = "Connect to the broker over TLS (relayed clients and health checks), checking its certificate"
+            + " against the JVM's default authorities and its host; the --tls-* options change that. Without --tls,"
+            + " --tls-* or --no-tls: plain TCP for a new broker, unchanged for an existing one.")
+    boolean tls;
+
+    @Option(names = "--no-tls", description = "Connect to the broker over plain TCP.")
+    boolean noTls;
+
+    @Option(names = "--tls-ca", paramLabel = "FILE",
+        description = "PEM file of the CA certificates the broker's certificate must chain to, as the nodes see it:"
+            + " the same path must hold the file on every node; an absolute path is safest (implies --tls).")
+    String tlsCa;
+
+    @Option(names = "--tls-server-name", paramLabel = "NAME",
+        description = "Name sent by SNI and checked in the broker's certificate, instead of its host (implies --tls).")
+    String tlsServerName;
+
+    @Option(names = "--tls-no-verify",
+        description = "Encrypt without checking the broker's certificate: anyone on the path can pose as the broker"
+            + " (implies --tls).")
+    boolean tlsNoVerify;
+
     @Override
     public Integer call() {
       admin.requireNonEmpty("ID", id);
@@ -168,11 +218,31 @@ final class BrokersCommand implements Callable<Integer> {
           throw admin.usageError("--send-proxy-protocol: " + e.getMessage());
         }
       }
+      boolean tlsAsked = tls || tlsCa != null || tlsServerName != null || tlsNoVerify;
+      if (noTls && tlsAsked) {
+        throw admin.usageError("--no-tls cannot be combined with --tls or a --tls-* option");
+      }
+      if (noTls) {
+        body.putNull("tls");
+      } else if (tlsAsked) {
+        JsonObject settings = new JsonObject();
+        if (tlsCa != null) {
+          settings.put("caPath", tlsCa); // a path on the nodes, not where this command runs
+        }
+        if (tlsServerName != null) {
+          settings.put("serverName", tlsServerName);
+        }
+        if (tlsNoVerify) {
+          settings.put("verify", false);
+        }
+        body.put("tls", settings);
+      }
       return admin.run(client -> admin.show(client.put(ApiPath.of("/api/v1/brokers").segment(id), body), answer -> {
         JsonObject broker = answer.object();
         return (answer.status() == 201 ? "added" : "changed") + " broker " + TextTable.printable(String.valueOf(broker.getValue("id")))
             + ": " + broker.getValue("address") + ", weight " + broker.getValue("weight")
-            + (sendsProxyHeader(broker) ? ", PROXY protocol " + broker.getValue("sendProxyProtocol") : "");
+            + (sendsProxyHeader(broker) ? ", PROXY protocol " + broker.getValue("sendProxyProtocol") : "")
+            + (broker.getValue("tls") != null ? ", TLS " + tls(broker.getValue("tls")) : "");
       }));
     }
   }

@@ -333,7 +333,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
 
   private static String describe(List<BrokerConfig> brokers) {
     return brokers.stream().map(b -> b.id() + "=" + b.address() + (b.weight() == 1 ? "" : "×" + b.weight())
-            + (b.sendProxyProtocol() == ProxyProtocol.NONE ? "" : " proxy-" + b.sendProxyProtocol().label()))
+            + (b.sendProxyProtocol() == ProxyProtocol.NONE ? "" : " proxy-" + b.sendProxyProtocol().label())
+            + (b.tls() == null ? "" : b.tls().verify() ? " tls" : " tls-unverified"))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

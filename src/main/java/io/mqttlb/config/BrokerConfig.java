@@ -4,9 +4,11 @@ package io.mqttlb.config;
  * A broker behind the tier. {@code host} is a name or IP literal; an IPv6 literal is held without
  * brackets and {@link #address()} adds them back: {@code ("b1", "::1", 1883, 1).address()} is
  * {@code [::1]:1883}. {@code sendProxyProtocol} says whether relayed connections (and health
- * probes) start with a PROXY protocol header.
+ * probes) start with a PROXY protocol header; {@code tls}, when not null, that they speak TLS to the
+ * broker (after the PROXY header, if any).
  */
-public record BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol) {
+public record BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol,
+                           BrokerTlsConfig tls) {
   public static final int MIN_PORT = 1;
   public static final int DEFAULT_WEIGHT = 1;
   public static final int MIN_WEIGHT = 1;
@@ -23,14 +25,29 @@ public record BrokerConfig(String id, String host, int port, int weight, ProxyPr
     }
   }
 
-  /** A broker that gets no PROXY protocol header. */
+  /** A broker reached over plain TCP that gets no PROXY protocol header. */
   public BrokerConfig(String id, String host, int port, int weight) {
-    this(id, host, port, weight, ProxyProtocol.NONE);
+    this(id, host, port, weight, ProxyProtocol.NONE, null);
+  }
+
+  /** A broker reached over plain TCP. */
+  public BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol) {
+    this(id, host, port, weight, sendProxyProtocol, null);
   }
 
   /** This broker with {@code sendProxyProtocol} set. */
   public BrokerConfig withSendProxyProtocol(ProxyProtocol version) {
-    return new BrokerConfig(id, host, port, weight, version);
+    return new BrokerConfig(id, host, port, weight, version, tls);
+  }
+
+  /** This broker reached over TLS with these settings, or over plain TCP for null. */
+  public BrokerConfig withTls(BrokerTlsConfig settings) {
+    return new BrokerConfig(id, host, port, weight, sendProxyProtocol, settings);
+  }
+
+  /** The name the broker's certificate is checked against, and sent by SNI: {@code tls.serverName}, else the host. */
+  public String tlsServerName() {
+    return tls != null && tls.serverName() != null ? tls.serverName() : host;
   }
 
   /**

@@ -55,7 +55,8 @@ public final class ConfigLoader {
   static final List<String> SNI_KEYS = List.of("serverName", "certPath", "keyPath");
   static final List<String> WEBSOCKET_KEYS = List.of("path", "allowedOrigins", "maxFrameBytes");
   static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
-  static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol");
+  static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol", "tls");
+  static final List<String> BROKER_TLS_KEYS = List.of("caPath", "serverName", "verify");
   static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
   static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
   static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
@@ -299,7 +300,32 @@ public final class ConfigLoader {
         }
       }
       ProxyProtocol finalSendProxy = sendProxy;
-      return build(item, Map.of(), () -> BrokerConfig.of(id, address, weight).withSendProxyProtocol(finalSendProxy));
+      BrokerTlsConfig tls = m.contains("tls") ? brokerTls(m.get("tls")) : null;
+      return build(item, Map.of(),
+          () -> BrokerConfig.of(id, address, weight).withSendProxyProtocol(finalSendProxy).withTls(tls));
+    }
+
+    /**
+     * {@code tls:} with no value means TLS with every default (the JVM's trust, the broker's host
+     * as the name, verification on). The CA file is read now, so that a missing or wrong file is
+     * a configuration error rather than a broker that every connection fails to reach.
+     */
+    private BrokerTlsConfig brokerTls(YamlValue value) throws ConfigException {
+      if (value == null) {
+        return BrokerTlsConfig.DEFAULTS;
+      }
+      YamlMapping m = value.asMapping(BROKER_TLS_KEYS);
+      String caPath = m.get("caPath") == null ? null : m.get("caPath").asString();
+      String serverName = m.get("serverName") == null ? null : m.get("serverName").asString();
+      boolean verify = m.get("verify") == null || m.get("verify").asBoolean();
+      BrokerTlsConfig tls = build(value, Map.of(), () -> new BrokerTlsConfig(caPath, serverName, verify));
+      if (tls.caPath() != null) {
+        Optional<String> problem = CaFile.problem(tls.caPath());
+        if (problem.isPresent()) {
+          throw m.get("caPath").error(problem.get());
+        }
+      }
+      return tls;
     }
 
     private RoutingConfig routing(YamlValue value) throws ConfigException {

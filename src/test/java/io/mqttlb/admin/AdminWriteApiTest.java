@@ -79,7 +79,7 @@ class AdminWriteApiTest {
   void brokersAreAddedChangedAndRemoved() throws Exception {
     JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}"), 201);
     assertEquals(new JsonObject().put("id", "b3").put("address", "127.0.0.1:3").put("weight", 1)
-        .put("sendProxyProtocol", "none"), added);
+        .put("sendProxyProtocol", "none").putNull("tls"), added);
     JsonObject changed = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:33\",\"weight\":4}"), 200);
     assertEquals(4, changed.getInteger("weight"));
     // Leaving the weight out keeps it.

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.BrokerTlsConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.ProxyProtocol;
 import java.util.List;
@@ -32,6 +33,32 @@ class BrokerValueTest {
   }
 
   @Test
+  void tlsSettingsThatDifferFromTheDefaultsFollowTheTlsField() {
+    assertEquals("10.0.0.5:1883|1|tls", BrokerValue.encode(PLAIN.withTls(BrokerTlsConfig.DEFAULTS)));
+    assertEquals("[::1]:1884|3|v2|tls;ca=/etc/mqttlb/ca.pem;name=b2.example.com",
+        BrokerValue.encode(V2_IPV6.withTls(new BrokerTlsConfig("/etc/mqttlb/ca.pem", "b2.example.com", true))));
+    assertEquals("10.0.0.5:1883|1|tls;verify=false", BrokerValue.encode(PLAIN.withTls(new BrokerTlsConfig(null, null, false))));
+  }
+
+  @Test
+  void everyTlsSettingRoundTripsWithEveryVersion() {
+    List<BrokerTlsConfig> settings = List.of(BrokerTlsConfig.DEFAULTS,
+        new BrokerTlsConfig("/etc/mqttlb/ca.pem", null, true),
+        new BrokerTlsConfig(null, "b1.example.com", true),
+        new BrokerTlsConfig(null, "b1.example.com", false),
+        // a path with every character the value escapes, and the escape of one written literally
+        new BrokerTlsConfig("/srv/a|b;c%7C d=e/ca.pem", "10.0.0.9", true));
+    for (ProxyProtocol version : ProxyProtocol.values()) {
+      for (BrokerTlsConfig tls : settings) {
+        for (BrokerConfig broker : List.of(PLAIN, V2_IPV6)) {
+          BrokerConfig expected = broker.withSendProxyProtocol(version).withTls(tls);
+          assertEquals(expected, BrokerValue.decode(expected.id(), BrokerValue.encode(expected)), BrokerValue.encode(expected));
+        }
+      }
+    }
+  }
+
+  @Test
   void aValueAnEarlierNodeWroteReadsWithoutHeader() {
     assertEquals(new BrokerConfig("b2", "::1", 1884, 3), BrokerValue.decode("b2", "[::1]:1884|3"));
   }
@@ -39,7 +66,11 @@ class BrokerValueTest {
   @Test
   void unreadableValuesAreRefused() {
     for (String value : List.of("10.0.0.5:1883", "10.0.0.5:1883|v2", "10.0.0.5:1883|x|v2", "10.0.0.5:1883|1|v3",
-        "10.0.0.5:1883|0", "|1", "10.0.0.5:1883|99999999999")) {
+        "10.0.0.5:1883|0", "|1", "10.0.0.5:1883|99999999999",
+        // TLS after the PROXY version only, once, with known settings and escapes
+        "10.0.0.5:1883|1|tls|v2", "10.0.0.5:1883|1|tls|tls", "10.0.0.5:1883|1|v2|v1", "10.0.0.5:1883|1|none",
+        "10.0.0.5:1883|1|tls;sni=x", "10.0.0.5:1883|1|tls;ca=%41", "10.0.0.5:1883|1|tls;ca=a%7",
+        "10.0.0.5:1883|1|tls;ca=/ca.pem;verify=false", "10.0.0.5:1883|1|tlsx")) {
       assertThrows(IllegalArgumentException.class, () -> BrokerValue.decode("b1", value), value);
     }
   }
