@@ -4,6 +4,7 @@ import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.HealthConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.tls.BrokerTlsContexts;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -35,6 +36,8 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
   private final Supplier<RoutingSnapshot> snapshots;
   private final TierHealth tier;
   private final Metrics metrics;
+  /** null: the checker makes its own at start (no relayed connections share them). */
+  private final BrokerTlsContexts tls;
   private final Map<String, Tracked> tracked = new HashMap<>();
   private volatile Context home;
   private NetClient client;
@@ -56,18 +59,27 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
 
   public HealthChecker(String nodeId, HealthConfig config, Supplier<RoutingSnapshot> snapshots, TierHealth tier,
                        Metrics metrics) {
+    this(nodeId, config, snapshots, tier, metrics, null);
+  }
+
+  /** @param tls the node's TLS contexts of brokers, shared with its relayed connections */
+  public HealthChecker(String nodeId, HealthConfig config, Supplier<RoutingSnapshot> snapshots, TierHealth tier,
+                       Metrics metrics, BrokerTlsContexts tls) {
     this.nodeId = nodeId;
     this.config = config;
     this.snapshots = snapshots;
     this.tier = tier;
     this.metrics = metrics;
+    this.tls = tls;
   }
 
   @Override
   public Future<?> start() {
     client = vertx.createNetClient(new NetClientOptions()
         .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis())));
-    probe = Probe.of(config.probe(), vertx, client, "mqttlb-probe-" + nodeId, config.timeout());
+    String clientId = "mqttlb-probe-" + nodeId;
+    probe = tls == null ? Probe.of(config.probe(), vertx, client, clientId, config.timeout())
+        : Probe.of(config.probe(), vertx, client, clientId, config.timeout(), tls, metrics);
     home = context;
     checkAll(); // the first round at once: a broker dead at startup is found within fall - 1 intervals
     timer = vertx.setPeriodic(config.interval().toMillis(), id -> checkAll());
@@ -128,7 +140,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
         tier.forget(entry.getKey());
         metrics.unbindBrokerUp(entry.getKey());
       } else {
-        entry.getValue().broker = now; // its address, weight or PROXY protocol version may have changed
+        entry.getValue().broker = now; // its address, weight, PROXY protocol version or TLS may have changed
       }
     }
     current.forEach((id, broker) -> {
@@ -147,7 +159,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
     broker.inFlight = true;
     broker.lastStartNanos = System.nanoTime();
     BrokerConfig target = broker.broker;
-    probe.check(target.host(), target.port(), target.sendProxyProtocol()).onComplete(ar -> {
+    probe.check(target).onComplete(ar -> {
       broker.inFlight = false;
       if (home == null || tracked.get(target.id()) != broker) {
         return; // stopping (closing the client failed the probe), or the broker was removed while it ran

@@ -1,5 +1,6 @@
 package io.mqttlb.health;
 
+import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.health.ProbePackets.Answer;
 import io.vertx.core.Future;
@@ -17,31 +18,40 @@ import java.util.HexFormat;
  * {@link ProbePackets.Answer} for each answer. After a CONNACK the probe sends DISCONNECT and
  * closes; in every other case it just closes. A port that accepts connections but whose broker
  * never answers (hung, overloaded, a stray process) is down: the TCP probe would call it up. For a
- * broker that expects a PROXY protocol header, the header goes first, in the same write as the CONNECT.
+ * broker that expects a PROXY protocol header, the header goes first, in the same write as the
+ * CONNECT; for a broker with TLS settings, the header goes first in the clear, then the TLS
+ * handshake ({@link ProbeTls}), then the CONNECT.
  */
 final class MqttProbe implements Probe {
   private final Vertx vertx;
   private final NetClient client;
   private final Duration timeout;
-  /** What the probe writes first, by {@link ProxyProtocol#ordinal()}: the PROXY header (if any) and the CONNECT. */
+  private final ProbeTls tls;
+  private final Buffer connect;
+  /** The PROXY header a probe writes first, by {@link ProxyProtocol#ordinal()}. */
+  private final Buffer[] headers;
+  /** The header and the CONNECT in one write, by {@link ProxyProtocol#ordinal()}: what a plain-TCP probe sends. */
   private final Buffer[] openings;
 
-  MqttProbe(Vertx vertx, NetClient client, String clientId, Duration timeout) {
+  MqttProbe(Vertx vertx, NetClient client, String clientId, Duration timeout, ProbeTls tls) {
     this.vertx = vertx;
     this.client = client;
     this.timeout = timeout;
-    byte[] connect = ProbePackets.connect(clientId);
+    this.tls = tls;
+    this.connect = Buffer.buffer(ProbePackets.connect(clientId));
+    this.headers = new Buffer[ProxyProtocol.values().length];
     this.openings = new Buffer[ProxyProtocol.values().length];
     for (ProxyProtocol version : ProxyProtocol.values()) {
-      openings[version.ordinal()] = Buffer.buffer(ProbeProxyHeader.of(version)).appendBytes(connect);
+      headers[version.ordinal()] = Buffer.buffer(ProbeProxyHeader.of(version));
+      openings[version.ordinal()] = headers[version.ordinal()].copy().appendBuffer(connect);
     }
   }
 
   @Override
-  public Future<Void> check(String host, int port, ProxyProtocol proxyHeader) {
-    Attempt attempt = new Attempt(openings[proxyHeader.ordinal()]);
+  public Future<Void> check(BrokerConfig broker) {
+    Attempt attempt = new Attempt(broker);
     attempt.timer = vertx.setTimer(timeout.toMillis(), id -> attempt.fail("no CONNACK within " + timeout.toMillis() + " ms"));
-    client.connect(port, host).onComplete(ar -> {
+    client.connect(broker.port(), broker.host()).onComplete(ar -> {
       if (ar.failed()) {
         attempt.fail("connect: " + ar.cause().getMessage());
       } else {
@@ -53,15 +63,17 @@ final class MqttProbe implements Probe {
 
   /** One check; confined to the caller's context. */
   private final class Attempt {
-    final Buffer opening;
+    final BrokerConfig broker;
     final Promise<Void> result = Promise.promise();
     final byte[] received = new byte[ProbePackets.CONNACK_LENGTH];
     int length;
     long timer;
     NetSocket socket;
+    /** While TLS is being set up, its own outcome explains a close or an error best. */
+    boolean securing;
 
-    Attempt(Buffer opening) {
-      this.opening = opening;
+    Attempt(BrokerConfig broker) {
+      this.broker = broker;
     }
 
     void connected(NetSocket socket) {
@@ -71,9 +83,33 @@ final class MqttProbe implements Probe {
         return;
       }
       socket.handler(this::onBytes);
-      socket.closeHandler(v -> fail("connection closed before a CONNACK"));
-      socket.exceptionHandler(e -> fail(e.toString()));
-      socket.write(opening);
+      socket.closeHandler(v -> {
+        if (!securing) {
+          fail("connection closed before a CONNACK");
+        }
+      });
+      socket.exceptionHandler(e -> {
+        if (!securing) {
+          fail(e.toString());
+        }
+      });
+      int proxy = broker.sendProxyProtocol().ordinal();
+      if (broker.tls() == null) {
+        socket.write(openings[proxy]);
+        return;
+      }
+      if (headers[proxy].length() > 0) {
+        socket.write(headers[proxy]);
+      }
+      securing = true;
+      tls.secure(socket, broker).onComplete(secured -> {
+        securing = false;
+        if (secured.failed()) {
+          fail(secured.cause().getMessage());
+        } else if (!result.future().isComplete()) {
+          socket.write(connect);
+        }
+      });
     }
 
     void onBytes(Buffer data) {

@@ -40,6 +40,13 @@ public final class Metrics {
   public static final String REDISPATCHES = "mqttlb_redispatches";
   public static final String BROKER_CONNECT_FAILURES = "mqttlb_broker_connect_failures";
   public static final String BROKER_CONNECT_SECONDS = "mqttlb_broker_connect_seconds";
+  /**
+   * Failed TLS handshakes with a broker that wants TLS, by who connected: {@code relay} (a client's
+   * connection, also counted in {@link #BROKER_CONNECT_FAILURES}) or {@code probe} (a health check).
+   */
+  public static final String BROKER_TLS_FAILURES = "mqttlb_broker_tls_failures";
+  public static final String TLS_BY_RELAY = "relay";
+  public static final String TLS_BY_PROBE = "probe";
   public static final String RELAYED_BYTES = "mqttlb_relayed_bytes";
   public static final String ROUTED = "mqttlb_routed";
   public static final String ROUTING_EPOCH = "mqttlb_routing_epoch";
@@ -408,6 +415,8 @@ public final class Metrics {
     private final Counter total;
     private final Counter redispatches;
     private final Counter connectFailures;
+    private final Counter tlsFailuresByRelay;
+    private final Counter tlsFailuresByProbe;
     private final Timer connectTime;
 
     BrokerMeters(MeterRegistry registry, String brokerId) {
@@ -419,9 +428,16 @@ public final class Metrics {
           .description("Connections sent to the next broker on the ring because this one failed")
           .register(registry);
       connectFailures = Counter.builder(BROKER_CONNECT_FAILURES).tag("broker", brokerId)
-          .description("TCP connects to the broker that were refused or timed out").register(registry);
+          .description("Connects to the broker that were refused or timed out, or whose TLS handshake failed")
+          .register(registry);
+      String tlsDescription = "TLS handshakes with the broker that failed: its certificate is not trusted or does not"
+          + " name it, or it does not speak TLS there";
+      tlsFailuresByRelay = Counter.builder(BROKER_TLS_FAILURES).tag("broker", brokerId).tag("by", TLS_BY_RELAY)
+          .description(tlsDescription).register(registry);
+      tlsFailuresByProbe = Counter.builder(BROKER_TLS_FAILURES).tag("broker", brokerId).tag("by", TLS_BY_PROBE)
+          .description(tlsDescription).register(registry);
       connectTime = Timer.builder(BROKER_CONNECT_SECONDS).tag("broker", brokerId)
-          .description("Time to open the TCP connection to the broker")
+          .description("Time to open the connection to the broker (TCP, and TLS for a broker that wants it)")
           .publishPercentileHistogram()
           .minimumExpectedValue(Duration.ofMillis(1))
           .maximumExpectedValue(Duration.ofSeconds(10))
@@ -444,6 +460,15 @@ public final class Metrics {
 
     public void redispatched() {
       redispatches.increment();
+    }
+
+    /** A TLS handshake with the broker failed; {@code by} is {@link #TLS_BY_RELAY} or {@link #TLS_BY_PROBE}. */
+    public void tlsFailed(String by) {
+      (TLS_BY_PROBE.equals(by) ? tlsFailuresByProbe : tlsFailuresByRelay).increment();
+    }
+
+    public double tlsFailureCount(String by) {
+      return (TLS_BY_PROBE.equals(by) ? tlsFailuresByProbe : tlsFailuresByRelay).count();
     }
 
     public int active() {

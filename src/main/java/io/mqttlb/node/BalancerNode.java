@@ -23,6 +23,7 @@ import io.mqttlb.proxy.ProxyRuntime;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.tls.BrokerTlsContexts;
 import io.mqttlb.tls.ListenerTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -60,6 +61,7 @@ public final class BalancerNode {
   private final BrokerSuspicion suspicion;
   private final TierHealth health;
   private final HealthChecker healthChecker;
+  private final BrokerTlsContexts brokerTls;
   private final Router router;
   private final RelayRegistry relays = new RelayRegistry();
   private MovesVerticle moves;
@@ -77,7 +79,13 @@ public final class BalancerNode {
     // health checks (this node's and the tier's majority) have confirmed it down.
     this.suspicion = new BrokerSuspicion(config.health().interval());
     this.health = new TierHealth(config.nodeId(), shared.store(), shared.health(), metrics);
-    this.healthChecker = new HealthChecker(config.nodeId(), config.health(), snapshots::current, health, metrics);
+    // Relayed connections and health checks trust and check brokers' certificates alike: one set of contexts.
+    this.brokerTls = new BrokerTlsContexts(task -> vertx.executeBlocking(() -> {
+      task.run();
+      return null;
+    }, false));
+    this.healthChecker = new HealthChecker(config.nodeId(), config.health(), snapshots::current, health, metrics,
+        brokerTls);
     this.router = new Router(snapshots::current, config.routing().key(),
         id -> health.isAvailable(id) && suspicion.isAvailable(id), state);
     metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
@@ -136,7 +144,8 @@ public final class BalancerNode {
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker, relays);
+    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker, relays,
+        brokerTls);
     Future<Void> chain = vertx.deployVerticle(healthChecker).mapEmpty();
     for (ListenerConfig listener : config.listeners()) {
       chain = chain.compose(v -> deployListener(listener, runtime));

@@ -38,6 +38,11 @@ final class BrokerDialer {
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
   }
 
+  /** {@code limits.backendConnectTimeout}: bounds the TCP connect, and a broker's TLS handshake after it. */
+  int connectTimeoutMillis() {
+    return connectTimeoutMillis;
+  }
+
   /** Connects to {@code broker} from {@code loop}; the future fails on refusal, timeout or a name that does not resolve. */
   ChannelFuture connect(EventLoop loop, BrokerConfig broker) {
     Bootstrap bootstrap = bootstraps.get(loop);

@@ -12,6 +12,7 @@ import io.mqttlb.mqtt.ConnectInfo;
 import io.mqttlb.mqtt.ServerDisconnect;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.tls.BrokerTlsContexts;
 import io.mqttlb.tls.HandshakeFailure;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -41,7 +42,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
- *          |  invalid, too large, timeout,          | every broker failed
+ *          |  invalid, too large, timeout,          | every broker failed (refused, timed out, TLS failed)
  *          |  no valid PROXY header, a failed       |
  *          |  TLS handshake, a refused WebSocket    |
  *          |  upgrade or frame                      |
@@ -53,8 +54,10 @@ import org.slf4j.LoggerFactory;
  * {@link WebSocketStage}] → {@link ConnectReader} → (once routed) {@link RelayHandler}, all of them
  * before the relay within the CONNECT timer that starts at accept; the broker pipeline is [the PROXY
  * header, written first when the broker wants one; a v2 header also tells a TLS client's handshake,
- * see {@link ProxyHeaders}] → {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5
- * client, whose relay can end between two packets). Closing either side closes the other. In table
+ * see {@link ProxyHeaders}] → [TLS, for a broker with TLS settings: the relay starts once the
+ * handshake succeeded; a failed one is a failed connect, see {@link BrokerTlsStage}] →
+ * {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5 client, whose relay can end
+ * between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
  * that its TTL counts from the last disconnect.
  */
@@ -229,12 +232,8 @@ final class ClientConnection implements RelayEnds {
 
   private void dialed(ChannelFuture done, RouteDecision decision, Set<String> tried, long started) {
     String brokerId = decision.broker().id();
-    BrokerMeters meters = metrics.broker(brokerId);
     if (!done.isSuccess()) {
-      meters.connectFailed();
-      runtime.suspicion().suspect(brokerId);
-      runtime.probes().probeNow(brokerId); // confirms a dead broker before its next scheduled check
-      redispatch(decision, tried, done.cause().getMessage());
+      brokerFailed(decision, tried, done.cause().getMessage());
       return;
     }
     Channel channel = done.channel();
@@ -250,6 +249,56 @@ final class ClientConnection implements RelayEnds {
       redispatch(decision, tried, "its address " + remote + " is this node's own listener");
       return;
     }
+    writeProxyHeader(channel, decision.broker().sendProxyProtocol());
+    if (decision.broker().tls() == null) {
+      brokerReady(channel, decision, started);
+      return;
+    }
+    BrokerTlsStage.secure(channel, decision.broker(), runtime.brokerTls(), dialer.connectTimeoutMillis())
+        .addListener(secured -> {
+          if (secured.isSuccess()) {
+            brokerReady(channel, decision, started);
+            return;
+          }
+          metrics.broker(brokerId).tlsFailed(Metrics.TLS_BY_RELAY);
+          brokerFailed(decision, tried, "TLS handshake with " + decision.broker().address() + " as "
+              + decision.broker().tlsServerName() + ": " + BrokerTlsContexts.describe(secured.cause()));
+        });
+  }
+
+  /**
+   * A broker that could not be reached (refused, timed out, or a failed TLS handshake): counted,
+   * suspect, checked at once, and the client goes to the next broker clockwise.
+   */
+  private void brokerFailed(RouteDecision decision, Set<String> tried, String why) {
+    String brokerId = decision.broker().id();
+    metrics.broker(brokerId).connectFailed();
+    runtime.suspicion().suspect(brokerId);
+    runtime.probes().probeNow(brokerId); // confirms a dead broker before its next scheduled check
+    redispatch(decision, tried, why);
+  }
+
+  /**
+   * The PROXY header, when the broker wants one, goes first and in the clear, before any TLS (as
+   * HAProxy's {@code send-proxy ssl} writes it). The encoder handles this one message; the relay
+   * writes plain buffers after it.
+   */
+  private void writeProxyHeader(Channel channel, ProxyProtocol proxyProtocol) {
+    if (proxyProtocol != ProxyProtocol.NONE) {
+      channel.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
+      channel.write(ProxyHeaders.forClient(proxyProtocol, clientAddress, localAddress, clientTls()), channel.voidPromise());
+      channel.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
+    }
+  }
+
+  /** The broker connection is up (and secured, for a TLS broker): relay, unless the client left meanwhile. */
+  private void brokerReady(Channel channel, RouteDecision decision, long started) {
+    if (state == State.CLOSED) {
+      channel.close();
+      return;
+    }
+    String brokerId = decision.broker().id();
+    BrokerMeters meters = metrics.broker(brokerId);
     runtime.suspicion().clear(brokerId);
     meters.connected(System.nanoTime() - started);
     startRelay(channel, meters, decision);
@@ -289,13 +338,6 @@ final class ClientConnection implements RelayEnds {
           decision.key().source().label(), decision.broker().id());
     }
     channel.closeFuture().addListener((ChannelFutureListener) f -> onBrokerClosed());
-    ProxyProtocol proxyProtocol = decision.broker().sendProxyProtocol();
-    if (proxyProtocol != ProxyProtocol.NONE) {
-      // The encoder handles this one message; the relay writes plain buffers after it.
-      channel.pipeline().addFirst(HAProxyMessageEncoder.INSTANCE);
-      channel.write(ProxyHeaders.forClient(proxyProtocol, clientAddress, localAddress, clientTls()), channel.voidPromise());
-      channel.pipeline().remove(HAProxyMessageEncoder.INSTANCE);
-    }
     RelayHandler fromBroker = protocolLevel == MQTT_5 ? (toClient = new BoundaryRelayHandler(this, client))
         : new RelayHandler(this, client, true);
     channel.pipeline().addLast("relay", fromBroker);

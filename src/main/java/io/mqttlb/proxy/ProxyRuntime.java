@@ -6,25 +6,30 @@ import io.mqttlb.health.ProbeTrigger;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.mqtt.ConnectParser;
 import io.mqttlb.routing.Router;
+import io.mqttlb.tls.BrokerTlsContexts;
+import java.util.concurrent.ForkJoinPool;
 
 /**
  * What every listener of a node shares: the router, the limits, the metrics, the node's broker
  * suspicions, the tier's shared state (for sticky writes), the node's health checks (a failed relay
- * connect asks for a check at once), the registry of relayed clients (for move jobs) and the relay
- * loop guard. All members are thread-safe.
+ * connect asks for a check at once), the registry of relayed clients (for move jobs), the relay
+ * loop guard and the TLS contexts of brokers that want TLS (shared with the health checks). All
+ * members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                            TierState state, ConnectParser parser, ProbeTrigger probes, RelayRegistry relays,
-                           LoopGuard loops) {
+                           LoopGuard loops, BrokerTlsContexts brokerTls) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
-    return of(router, limits, metrics, suspicion, state, ProbeTrigger.NONE, new RelayRegistry());
+    return of(router, limits, metrics, suspicion, state, ProbeTrigger.NONE, new RelayRegistry(),
+        new BrokerTlsContexts(ForkJoinPool.commonPool()));
   }
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
-                                TierState state, ProbeTrigger probes, RelayRegistry relays) {
+                                TierState state, ProbeTrigger probes, RelayRegistry relays,
+                                BrokerTlsContexts brokerTls) {
     return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
-        probes, relays, new LoopGuard(metrics));
+        probes, relays, new LoopGuard(metrics), brokerTls);
   }
 }
