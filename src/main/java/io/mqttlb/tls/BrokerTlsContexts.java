@@ -43,19 +43,25 @@ public final class BrokerTlsContexts {
   private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
   private final Executor blocking;
+  private final long retryNanos;
   private final Map<String, Built> byBroker = new ConcurrentHashMap<>();
 
   /** One broker's context, for the settings it was built from. */
   private record Built(BrokerTlsConfig settings, CompletableFuture<SslContext> context, long startedNanos) {
-    boolean serves(BrokerTlsConfig wanted) {
+    boolean serves(BrokerTlsConfig wanted, long retryNanos) {
       return settings.equals(wanted)
-          && !(context.isCompletedExceptionally() && System.nanoTime() - startedNanos > RETRY_NANOS);
+          && !(context.isCompletedExceptionally() && System.nanoTime() - startedNanos >= retryNanos);
     }
   }
 
   /** @param blocking runs the builds, off the event loops */
   public BrokerTlsContexts(Executor blocking) {
+    this(blocking, RETRY_NANOS);
+  }
+
+  BrokerTlsContexts(Executor blocking, long retryNanos) {
     this.blocking = blocking;
+    this.retryNanos = retryNanos;
   }
 
   /**
@@ -68,10 +74,10 @@ public final class BrokerTlsContexts {
       throw new IllegalArgumentException("broker " + broker.id() + " has no TLS settings");
     }
     Built built = byBroker.get(broker.id());
-    if (built != null && built.serves(wanted)) {
+    if (built != null && built.serves(wanted, retryNanos)) {
       return built.context();
     }
-    return byBroker.compute(broker.id(), (id, old) -> old != null && old.serves(wanted) ? old
+    return byBroker.compute(broker.id(), (id, old) -> old != null && old.serves(wanted, retryNanos) ? old
         : new Built(wanted, CompletableFuture.supplyAsync(() -> build(id, wanted), blocking), System.nanoTime())).context();
   }
 
