@@ -1,5 +1,6 @@
 package io.mqttlb.cli;
 
+import io.mqttlb.config.CaFile;
 import io.mqttlb.config.ConfigException;
 import io.mqttlb.loadtest.AssertionResult;
 import io.mqttlb.loadtest.LoadTest;
@@ -40,13 +41,21 @@ final class LoadtestCommand implements Callable<Integer> {
       description = "A YAML file, a name X for loadtest/X.yaml, or the class name of a SimulationDefinition.")
   String simulation;
 
-  @Option(names = "--targets", split = ",", paramLabel = "HOST:PORT", description = "Where users connect (overrides the file's targets).")
+  @Option(names = "--targets", split = ",", paramLabel = "TARGET",
+      description = "Where users connect (overrides the file's targets): host:port (MQTT over TCP), mqtts://host:port,"
+          + " ws://host:port/path or wss://host:port/path.")
   List<String> targets;
+
+  @Option(names = "--ca-file", paramLabel = "FILE",
+      description = "PEM file of the CA certificates that mqtts:// and wss:// targets' certificates must chain to"
+          + " (overrides the file's caFile; default: the JVM's trusted authorities). Certificates and host names are"
+          + " always verified.")
+  Path caFile;
 
   @Option(names = "--report", paramLabel = "DIR", description = "Report directory (default target/loadtest/<simulation>-<time>).")
   Path report;
 
-  @Option(names = "--brokers", split = ",", paramLabel = "ID=HOST:PORT",
+  @Option(names = "--brokers", split = ",", paramLabel = "ID=TARGET",
       description = "The brokers behind the targets: their retained markers are published before the run.")
   List<String> brokers;
 
@@ -73,9 +82,16 @@ final class LoadtestCommand implements Callable<Integer> {
       if (brokers != null) {
         options.setBrokers(parseBrokers(brokers));
       }
+      if (caFile != null) {
+        CaFile.problem(caFile.toString()).ifPresent(problem -> {
+          throw new IllegalArgumentException("--ca-file " + problem);
+        });
+        options.setCaFile(caFile);
+      }
       options.setDurationScale(durationScale);
       if (options.getTargets() == null && sim.targets().isEmpty()) {
-        throw new IllegalArgumentException("no targets: give --targets host:port,... or list targets in the simulation");
+        throw new IllegalArgumentException("no targets: give --targets host:port,... (or mqtts://, ws://, wss:// targets)"
+            + " or list targets in the simulation");
       }
     } catch (ConfigException e) {
       err.println("mqttlb: " + e.getMessage());

@@ -2,6 +2,8 @@ package io.mqttlb.loadtest;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttClientSslConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.mqttlb.loadtest.report.HtmlReport;
@@ -49,6 +51,8 @@ public final class LoadTest implements RunContext {
   private final Simulation simulation;
   private final LoadTestOptions options;
   private final List<Target> targets;
+  /** By target index: how users reach each target. */
+  private final List<MqttClientTransportConfig> transports;
   private final RunStats stats = new RunStats();
   private final ConnectGate gate;
   private final ScheduledThreadPoolExecutor pool;
@@ -69,6 +73,8 @@ public final class LoadTest implements RunContext {
     if (targets.isEmpty()) {
       throw new IllegalArgumentException("no targets: give --targets or list targets in the simulation");
     }
+    MqttClientSslConfig tls = tls(simulation, options);
+    this.transports = targets.stream().map(t -> ClientTransports.of(t, tls, options.getConnectTimeout())).toList();
     if (simulation.scenarios().isEmpty()) {
       throw new IllegalArgumentException("simulation " + simulation.name() + " has no scenarios");
     }
@@ -99,12 +105,20 @@ public final class LoadTest implements RunContext {
     LoadTest run = new LoadTest(simulation, options);
     try {
       if (simulation.markerTopic() != null && !options.getBrokers().isEmpty()) {
-        publishMarkers(options.getBrokers(), simulation.markerTopic(), options.getConnectTimeout());
+        publishMarkers(options.getBrokers(), simulation.markerTopic(), options.getConnectTimeout(), tls(simulation, options));
       }
       return run.execute();
     } finally {
       run.pool.shutdownNow();
     }
+  }
+
+  /** The TLS settings of TLS targets: the options' CA file, else the simulation's, else the JVM's trust. */
+  private static MqttClientSslConfig tls(Simulation simulation, LoadTestOptions options) {
+    if (options.getCaFile() != null) {
+      return ClientTransports.tls(options.getCaFile());
+    }
+    return ClientTransports.tls(simulation.caFile() == null ? null : Path.of(simulation.caFile()));
   }
 
   /** Writes {@code summary.json} and {@code index.html} into {@code dir}. */
@@ -116,9 +130,14 @@ public final class LoadTest implements RunContext {
 
   /** Publishes each broker's retained marker (its id) on {@code topic}, connecting to each directly. */
   public static void publishMarkers(Map<String, Target> brokers, String topic, Duration timeout) {
+    publishMarkers(brokers, topic, timeout, ClientTransports.tls(null));
+  }
+
+  /** As the other {@code publishMarkers}, with these TLS settings for brokers reached over TLS. */
+  static void publishMarkers(Map<String, Target> brokers, String topic, Duration timeout, MqttClientSslConfig tls) {
     brokers.forEach((id, address) -> {
       Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("mqttlb-marker-" + id)
-          .serverHost(address.host()).serverPort(address.port()).buildAsync();
+          .transportConfig(ClientTransports.of(address, tls, timeout)).buildAsync();
       try {
         client.connect()
             .thenCompose(ack -> client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).retain(true)
@@ -346,8 +365,8 @@ public final class LoadTest implements RunContext {
   }
 
   @Override
-  public Duration connectTimeout() {
-    return options.getConnectTimeout();
+  public MqttClientTransportConfig transport(int index) {
+    return transports.get(index);
   }
 
   @Override

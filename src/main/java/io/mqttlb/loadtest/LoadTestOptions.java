@@ -1,5 +1,7 @@
 package io.mqttlb.loadtest;
 
+import io.mqttlb.config.CaFile;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +26,7 @@ public final class LoadTestOptions {
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
   private Duration markerWait = DEFAULT_MARKER_WAIT;
   private Consumer<String> console;
+  private Path caFile;
 
   /** null: the simulation's own targets. */
   public LoadTestOptions setTargets(List<Target> targets) {
@@ -79,6 +82,27 @@ public final class LoadTestOptions {
     }
     this.markerWait = markerWait;
     return this;
+  }
+
+  /**
+   * The CA certificates (PEM) that TLS targets' certificates must chain to, instead of the
+   * simulation's {@code caFile} or the JVM's default authorities; null for those. Certificates are
+   * always verified, host name included.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+   */
+  public LoadTestOptions setCaFile(Path caFile) {
+    if (caFile != null) {
+      CaFile.problem(caFile.toString()).ifPresent(problem -> {
+        throw new IllegalArgumentException("caFile " + problem);
+      });
+    }
+    this.caFile = caFile;
+    return this;
+  }
+
+  public Path getCaFile() {
+    return caFile;
   }
 
   /** Receives the progress line every 5 seconds (e.g. {@code System.out::println}); null for none. */

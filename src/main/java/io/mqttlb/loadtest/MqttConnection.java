@@ -2,6 +2,7 @@ package io.mqttlb.loadtest;
 
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.lifecycle.MqttDisconnectSource;
@@ -12,7 +13,6 @@ import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCo
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -36,17 +36,15 @@ interface MqttConnection {
   /**
    * @param onLost called once when the connection ends without our DISCONNECT (broker or network)
    */
-  static MqttConnection open(int protocol, String clientId, Target target, MqttClientExecutorConfig executors,
-      Duration connectTimeout, Executor callbacks, Consumer<Message> onMessage, Consumer<Throwable> onLost) {
+  /**
+   * @param transport where and how to connect (see {@link ClientTransports}): TCP, TLS, WebSocket, timeouts
+   */
+  static MqttConnection open(int protocol, String clientId, MqttClientTransportConfig transport,
+      MqttClientExecutorConfig executors, Executor callbacks, Consumer<Message> onMessage, Consumer<Throwable> onLost) {
     var builder = MqttClient.builder()
         .identifier(clientId)
         .executorConfig(executors)
-        .transportConfig()
-        .serverHost(target.host())
-        .serverPort(target.port())
-        .socketConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .mqttConnectTimeout(connectTimeout.toMillis(), TimeUnit.MILLISECONDS)
-        .applyTransportConfig()
+        .transportConfig(transport)
         .addDisconnectedListener(context -> {
           if (context.getSource() != MqttDisconnectSource.USER) {
             callbacks.execute(() -> onLost.accept(context.getCause()));

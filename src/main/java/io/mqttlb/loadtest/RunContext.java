@@ -1,6 +1,7 @@
 package io.mqttlb.loadtest;
 
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
+import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +16,8 @@ interface RunContext {
 
   Duration markerWait();
 
-  Duration connectTimeout();
+  /** How users reach {@code targets().get(index)}: built once per run, shared by its users. */
+  MqttClientTransportConfig transport(int index);
 
   RunStats stats();
 

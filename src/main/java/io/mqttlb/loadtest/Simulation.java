@@ -1,5 +1,6 @@
 package io.mqttlb.loadtest;
 
+import io.mqttlb.config.CaFile;
 import io.mqttlb.config.ConfigException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -27,22 +28,24 @@ public final class Simulation {
   private final String markerTopic;
   private final List<Scenario> scenarios;
   private final List<Assertion> assertions;
+  private final String caFile;
 
   private Simulation(String name, String description, List<String> targets, String markerTopic,
-      List<Scenario> scenarios, List<Assertion> assertions) {
+      List<Scenario> scenarios, List<Assertion> assertions, String caFile) {
     this.name = name;
     this.description = description;
     this.targets = List.copyOf(targets);
     this.markerTopic = markerTopic;
     this.scenarios = List.copyOf(scenarios);
     this.assertions = List.copyOf(assertions);
+    this.caFile = caFile;
   }
 
   public static Simulation simulation(String name) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("simulation name must not be empty");
     }
-    return new Simulation(name, "", List.of(), DEFAULT_MARKER_TOPIC, List.of(), List.of());
+    return new Simulation(name, "", List.of(), DEFAULT_MARKER_TOPIC, List.of(), List.of(), null);
   }
 
   /**
@@ -72,10 +75,13 @@ public final class Simulation {
   }
 
   public Simulation description(String text) {
-    return new Simulation(name, Objects.requireNonNullElse(text, ""), targets, markerTopic, scenarios, assertions);
+    return new Simulation(name, Objects.requireNonNullElse(text, ""), targets, markerTopic, scenarios, assertions, caFile);
   }
 
-  /** {@code host:port} each. */
+  /**
+   * {@code host:port} each, or {@code mqtts://host:port}, {@code ws://host:port/path},
+   * {@code wss://host:port/path} (see {@link Target}).
+   */
   public Simulation targets(String... hostPorts) {
     return targets(List.of(hostPorts));
   }
@@ -84,7 +90,22 @@ public final class Simulation {
     for (String target : hostPorts) {
       Target.parse(target);
     }
-    return new Simulation(name, description, hostPorts, markerTopic, scenarios, assertions);
+    return new Simulation(name, description, hostPorts, markerTopic, scenarios, assertions, caFile);
+  }
+
+  /**
+   * The CA certificates (a PEM file; a relative path is read from the working directory) that TLS
+   * targets' certificates must chain to; null for the JVM's default authorities.
+   *
+   * @throws IllegalArgumentException when the file cannot be read or holds no certificate
+   */
+  public Simulation caFile(String path) {
+    if (path != null) {
+      CaFile.problem(path).ifPresent(problem -> {
+        throw new IllegalArgumentException("caFile " + problem);
+      });
+    }
+    return new Simulation(name, description, targets, markerTopic, scenarios, assertions, path);
   }
 
   /** null: the run does not measure stickiness nor the spread over brokers. */
@@ -92,19 +113,19 @@ public final class Simulation {
     if (topic != null && topic.isEmpty()) {
       throw new IllegalArgumentException("markerTopic must not be empty (write null for no marker)");
     }
-    return new Simulation(name, description, targets, topic, scenarios, assertions);
+    return new Simulation(name, description, targets, topic, scenarios, assertions, caFile);
   }
 
   public Simulation scenarios(Scenario... more) {
     List<Scenario> all = new ArrayList<>(scenarios);
     all.addAll(List.of(more));
-    return new Simulation(name, description, targets, markerTopic, all, assertions);
+    return new Simulation(name, description, targets, markerTopic, all, assertions, caFile);
   }
 
   public Simulation assertions(Assertion... more) {
     List<Assertion> all = new ArrayList<>(assertions);
     all.addAll(List.of(more));
-    return new Simulation(name, description, targets, markerTopic, scenarios, all);
+    return new Simulation(name, description, targets, markerTopic, scenarios, all, caFile);
   }
 
   public String name() {
@@ -129,6 +150,11 @@ public final class Simulation {
 
   public List<Assertion> assertions() {
     return assertions;
+  }
+
+  /** null: TLS targets are checked against the JVM's default authorities. */
+  public String caFile() {
+    return caFile;
   }
 
   @Override

@@ -54,7 +54,8 @@ final class SimulationYaml {
   }
 
   private Simulation simulation(Node root, String defaultName) throws ConfigException {
-    Map<String, Node> keys = root.mapping("simulation", "description", "targets", "markerTopic", "scenarios", "assertions");
+    Map<String, Node> keys = root.mapping("simulation", "description", "targets", "caFile", "markerTopic", "scenarios",
+        "assertions");
     String name = keys.containsKey("simulation") ? keys.get("simulation").string() : defaultName;
     Simulation simulation = root.build(() -> Simulation.simulation(name));
     if (keys.containsKey("description")) {
@@ -69,6 +70,12 @@ final class SimulationYaml {
         targets.add(text);
       }
       simulation = simulation.targets(targets);
+    }
+    if (keys.containsKey("caFile")) {
+      Node caFile = keys.get("caFile");
+      String path = caFile.string();
+      Simulation before = simulation;
+      simulation = caFile.build(() -> before.caFile(path));
     }
     if (keys.containsKey("markerTopic")) {
       Node marker = keys.get("markerTopic");

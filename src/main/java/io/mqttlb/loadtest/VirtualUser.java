@@ -153,9 +153,8 @@ final class VirtualUser {
         run.gate().release();
         return;
       }
-      Target target = run.targets().get(targetIndex);
-      connection = MqttConnection.open(scenario.protocol(), clientId, target, run.clientExecutors(),
-          run.connectTimeout(), serial, this::onMessage, this::onLost);
+      connection = MqttConnection.open(scenario.protocol(), clientId, run.transport(targetIndex), run.clientExecutors(),
+          serial, this::onMessage, this::onLost);
       run.stats().connectAttempts.increment();
       long sent = System.nanoTime();
       MqttConnection mineConnection = connection;
