@@ -11,13 +11,19 @@ import io.netty.handler.ssl.SslHandshakeTimeoutException;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.channels.ClosedChannelException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * built from its {@link BrokerTlsConfig} on an executor of blocking work (it reads the CA file, or
  * the JVM's trust store) at first use, and kept until the broker's settings change. A context that
  * failed to build (a CA file missing on this node) is built again at a use after {@link #RETRY_NANOS},
- * so that a file put in place later is picked up without a restart.
+ * and a CA file replaced on disk is read again within {@link #CA_RECHECK_NANOS} of a use, so that
+ * a file put in place or renewed later is picked up without a restart.
  *
  * <p>The engine is OpenSSL (BoringSSL through netty-tcnative) when its native library loads, else
  * the JDK's. With {@code verify} the broker's certificate must chain to the trusted authorities and
@@ -40,28 +47,44 @@ public final class BrokerTlsContexts {
   private static final Logger log = LoggerFactory.getLogger(BrokerTlsContexts.class);
   /** How long a failed build answers every use with its failure before it is tried again. */
   static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
+  /** How often a broker's CA file is looked at for a change, while its context is in use. */
+  static final long CA_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
   private final Executor blocking;
   private final long retryNanos;
+  private final long caRecheckNanos;
   private final Map<String, Built> byBroker = new ConcurrentHashMap<>();
 
   /** One broker's context, for the settings it was built from. */
-  private record Built(BrokerTlsConfig settings, CompletableFuture<SslContext> context, long startedNanos) {
+  private static final class Built {
+    final BrokerTlsConfig settings;
+    final CompletableFuture<SslContext> context = new CompletableFuture<>();
+    final long startedNanos = System.nanoTime();
+    /** The CA file's modification time when the build read it; null without a CA file, or before. */
+    volatile FileTime caModified;
+    final AtomicLong nextCaCheckNanos;
+
+    Built(BrokerTlsConfig settings, long caRecheckNanos) {
+      this.settings = settings;
+      this.nextCaCheckNanos = new AtomicLong(startedNanos + caRecheckNanos);
+    }
+
     boolean serves(BrokerTlsConfig wanted, long retryNanos) {
       return settings.equals(wanted)
           && !(context.isCompletedExceptionally() && System.nanoTime() - startedNanos >= retryNanos);
     }
   }
 
-  /** @param blocking runs the builds, off the event loops */
+  /** @param blocking runs the builds and the CA files' checks, off the event loops */
   public BrokerTlsContexts(Executor blocking) {
-    this(blocking, RETRY_NANOS);
+    this(blocking, RETRY_NANOS, CA_RECHECK_NANOS);
   }
 
-  BrokerTlsContexts(Executor blocking, long retryNanos) {
+  BrokerTlsContexts(Executor blocking, long retryNanos, long caRecheckNanos) {
     this.blocking = blocking;
     this.retryNanos = retryNanos;
+    this.caRecheckNanos = caRecheckNanos;
   }
 
   /**
@@ -75,10 +98,55 @@ public final class BrokerTlsContexts {
     }
     Built built = byBroker.get(broker.id());
     if (built != null && built.serves(wanted, retryNanos)) {
-      return built.context();
+      if (wanted.caPath() != null) {
+        checkCaFileLater(broker.id(), built);
+      }
+      return built.context;
     }
     return byBroker.compute(broker.id(), (id, old) -> old != null && old.serves(wanted, retryNanos) ? old
-        : new Built(wanted, CompletableFuture.supplyAsync(() -> build(id, wanted), blocking), System.nanoTime())).context();
+        : startBuild(id, wanted)).context;
+  }
+
+  private Built startBuild(String brokerId, BrokerTlsConfig settings) {
+    Built built = new Built(settings, caRecheckNanos);
+    blocking.execute(() -> {
+      try {
+        if (settings.verify() && settings.caPath() != null) {
+          built.caModified = modified(settings.caPath()); // before the read: a change during it is seen next time
+        }
+        built.context.complete(build(brokerId, settings));
+      } catch (RuntimeException e) {
+        built.context.completeExceptionally(e);
+      }
+    });
+    return built;
+  }
+
+  /**
+   * At most once per {@link #CA_RECHECK_NANOS}, looks in the background whether the broker's CA file
+   * changed since its context read it (a renewed CA put in place); if so the context is dropped, and
+   * the next use builds it again. This use keeps the current one.
+   */
+  private void checkCaFileLater(String brokerId, Built built) {
+    long now = System.nanoTime();
+    long due = built.nextCaCheckNanos.get();
+    if (now - due < 0 || !built.nextCaCheckNanos.compareAndSet(due, now + caRecheckNanos) || !built.context.isDone()) {
+      return;
+    }
+    blocking.execute(() -> {
+      if (!Objects.equals(modified(built.settings.caPath()), built.caModified) && byBroker.remove(brokerId, built)) {
+        log.info("broker {}: CA file {} changed: its TLS context is built again for the next connection", brokerId,
+            built.settings.caPath());
+      }
+    });
+  }
+
+  private static FileTime modified(String path) {
+    try {
+      return Files.getLastModifiedTime(Path.of(path));
+    } catch (IOException | RuntimeException e) {
+      return null; // missing or unreadable: the build says why
+    }
   }
 
   private static SslContext build(String brokerId, BrokerTlsConfig settings) {

@@ -40,7 +40,7 @@ class BrokerTlsContextsTest {
   @Test
   void aFailedBuildSaysWhyAndIsTriedAgainLater(@TempDir Path dir) throws Exception {
     Path ca = dir.resolve("late-ca.pem");
-    BrokerTlsContexts contexts = new BrokerTlsContexts(Runnable::run, 0);
+    BrokerTlsContexts contexts = new BrokerTlsContexts(Runnable::run, 0, BrokerTlsContexts.CA_RECHECK_NANOS);
     BrokerConfig b1 = broker("b1", new BrokerTlsConfig(ca.toString(), null, true));
     CompletableFuture<SslContext> failed = contexts.context(b1);
     CompletionException e = assertThrows(CompletionException.class, failed::join);
@@ -59,5 +59,20 @@ class BrokerTlsContextsTest {
     CompletableFuture<SslContext> failed = contexts.context(b1);
     assertTrue(failed.isCompletedExceptionally());
     assertSame(failed, contexts.context(b1), "answered from the cache until the retry time has passed");
+  }
+
+  @Test
+  void aCaFileReplacedOnDiskIsReadAgain(@TempDir Path dir) throws Exception {
+    Path ca = dir.resolve("ca.pem");
+    Files.copy(TestPki.create(dir, "old").caPath(), ca);
+    BrokerTlsContexts contexts = new BrokerTlsContexts(Runnable::run, BrokerTlsContexts.RETRY_NANOS, 0);
+    BrokerConfig b1 = broker("b1", new BrokerTlsConfig(ca.toString(), null, true));
+    SslContext first = contexts.context(b1).join();
+    assertSame(first, contexts.context(b1).join(), "the file has not changed");
+
+    Files.copy(TestPki.create(dir, "renewed").caPath(), ca, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.setLastModifiedTime(ca, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 60_000));
+    assertSame(first, contexts.context(b1).join(), "the use that notices the change keeps the context it had");
+    assertNotSame(first, contexts.context(b1).join(), "the next one gets a context of the renewed file");
   }
 }
