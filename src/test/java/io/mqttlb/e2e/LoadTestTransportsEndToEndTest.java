@@ -5,6 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.cli.Main;
+import io.mqttlb.config.AdminConfig;
+import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.BrokerTlsConfig;
+import io.mqttlb.config.ListenerConfig;
+import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.WebSocketConfig;
 import io.mqttlb.loadtest.Assertion;
 import io.mqttlb.loadtest.Injection;
 import io.mqttlb.loadtest.LoadTest;
@@ -13,6 +19,7 @@ import io.mqttlb.loadtest.LoadTestResult;
 import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.Target;
+import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.MosquittoListeners;
 import io.mqttlb.testing.Ports;
@@ -26,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +45,8 @@ import picocli.CommandLine;
  * {@code wss://}, against one real Mosquitto with a TLS listener, a WebSocket listener and a
  * WebSocket-over-TLS listener, whose certificate (for 127.0.0.1 only) comes from a test CA. Users
  * publish to themselves and receive it back; the reports name the target. Certificates are always
- * verified: without the CA, or under another host name, every connect fails.
+ * verified: without the CA, or under another host name, every connect fails. A ws:// run also goes
+ * through a node's WebSocket listener to the broker's TLS port.
  */
 class LoadTestTransportsEndToEndTest {
   private static final int USERS = 6;
@@ -111,6 +120,36 @@ class LoadTestTransportsEndToEndTest {
         System.out.println(target + " MQTT " + protocol + ": " + result.summary().getJsonObject("totals").encode()
             + " connack " + result.summary().getJsonObject("latency").getJsonObject("connack").encode());
       }
+    }
+  }
+
+  /**
+   * A node's WebSocket listener in front of the same broker, reached over TLS: a ws:// run relayed
+   * to a TLS broker. A run at another path is refused by the node's upgrade, so the path is sent.
+   */
+  @Test
+  void aWsRunThroughANodesWebSocketListenerReachesItsTlsBroker() throws Exception {
+    NodeConfig config = NodeConfig.defaults()
+        .withNodeId("lb-ws-tls")
+        .withListeners(List.of(new ListenerConfig("ws", "127.0.0.1", 0).withWebSocket(WebSocketConfig.defaults())))
+        .withAdmin(new AdminConfig("127.0.0.1", 0, ""))
+        .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", mqtts, 1)
+            .withTls(new BrokerTlsConfig(pki.caPath().toString(), null, true))));
+    BalancerNode node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
+    try {
+      Target ws = Target.parse("ws://127.0.0.1:" + node.port() + "/mqtt");
+      for (int protocol : new int[] {3, 5}) {
+        LoadTestResult result = LoadTest.run(echo("node-ws" + protocol, protocol), new LoadTestOptions().setTargets(List.of(ws)));
+        assertEveryUserExchangedMessages(result, ws);
+      }
+      assertEquals(2 * USERS, node.metrics().broker("b1").total(), "relayed over TLS to b1");
+
+      Target elsewhere = Target.parse("ws://127.0.0.1:" + node.port() + "/elsewhere");
+      LoadTestResult refused = LoadTest.run(echo("node-ws-path", 3), new LoadTestOptions().setTargets(List.of(elsewhere))
+          .setConnectTimeout(Duration.ofSeconds(3)));
+      assertEquals(0, refused.summary().getJsonObject("totals").getLong("connects"), "the node upgrades /mqtt only");
+    } finally {
+      node.stop().await(30, TimeUnit.SECONDS);
     }
   }
 
