@@ -49,6 +49,7 @@ public final class BrokerTlsContexts {
   static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(5);
   /** How often a broker's CA file is looked at for a change, while its context is in use. */
   static final long CA_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(10);
+  /** As a listener's {@code provider: auto}. */
   private static final SslProvider PROVIDER = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
 
   private final Executor blocking;
