@@ -28,6 +28,10 @@ public final class HeadlessChromium {
   /** Virtual time the page gets after load, so timers and animation frames run before the dump. */
   private static final String VIRTUAL_TIME_MILLIS = "10000";
 
+  /** Headless, no sandbox (containers have no user namespaces), and nothing Chromium does on its own in the background. */
+  static final List<String> QUIET_FLAGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
+      "--disable-background-networking", "--no-first-run", "--disable-extensions", "--disable-sync");
+
   private HeadlessChromium() {
   }
 
@@ -81,9 +85,9 @@ public final class HeadlessChromium {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> command = new ArrayList<>(List.of(binary,
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--no-first-run", "--disable-extensions", "--disable-sync",
+    List<String> command = new ArrayList<>(List.of(binary));
+    command.addAll(QUIET_FLAGS);
+    command.addAll(List.of(
         "--host-resolver-rules=MAP * ~NOTFOUND",
         "--user-data-dir=" + dir.resolve("profile"),
         "--virtual-time-budget=" + VIRTUAL_TIME_MILLIS));
@@ -101,12 +105,12 @@ public final class HeadlessChromium {
     }
     try {
       if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        kill(process);
+        killTree(process);
         throw new IllegalStateException("chromium (pid " + process.pid() + ") did not finish " + html
             + " within " + TIMEOUT + "; killed");
       }
     } catch (InterruptedException e) {
-      kill(process);
+      killTree(process);
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while chromium rendered " + html, e);
     }
@@ -115,8 +119,8 @@ public final class HeadlessChromium {
     return dir;
   }
 
-  /** Kills the process we started and its descendants, by their handles (never by name). */
-  private static void kill(Process process) {
+  /** Kills the process we started and its descendants (zygotes, renderers), by their handles, never by name. */
+  static void killTree(Process process) {
     List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     process.destroyForcibly();
     tree.forEach(ProcessHandle::destroyForcibly);

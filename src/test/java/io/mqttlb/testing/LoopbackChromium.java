@@ -55,10 +55,9 @@ public final class LoopbackChromium implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    List<String> command = new ArrayList<>(List.of(binary,
-        "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
-        "--disable-background-networking", "--disable-component-update", "--disable-extensions",
-        "--disable-sync", "--no-proxy-server",
+    List<String> command = new ArrayList<>(List.of(binary));
+    command.addAll(HeadlessChromium.QUIET_FLAGS);
+    command.addAll(List.of("--no-default-browser-check", "--disable-component-update", "--no-proxy-server",
         // The rules apply to address literals too: without the exclusion the page itself would not load.
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
         "--user-data-dir=" + dir.resolve("profile"),
@@ -117,15 +116,7 @@ public final class LoopbackChromium implements AutoCloseable {
     FileTrees.delete(dir);
   }
 
-  /** The process we started and its descendants (zygotes, renderers), by their handles, never by name. */
   private void kill() {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    process.destroyForcibly();
-    tree.forEach(ProcessHandle::destroyForcibly);
-    try {
-      process.waitFor(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    HeadlessChromium.killTree(process);
   }
 }
