@@ -54,13 +54,17 @@ public final class ConfigLoader {
       List.of("certPath", "keyPath", "provider", "sni", "caPath", "clientAuth", "watchInterval");
   static final List<String> SNI_KEYS = List.of("serverName", "certPath", "keyPath");
   static final List<String> WEBSOCKET_KEYS = List.of("path", "allowedOrigins", "maxFrameBytes");
-  static final List<String> ADMIN_KEYS = List.of("host", "port", "token");
+  static final List<String> ADMIN_KEYS = List.of("host", "port", "token", "allowUnauthenticated", "tls");
+  /** A listener's TLS keys without SNI and file watching: the admin API is restarted to change its certificate. */
+  static final List<String> ADMIN_TLS_KEYS = List.of("certPath", "keyPath", "provider", "caPath", "clientAuth");
   static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol", "tls");
   static final List<String> BROKER_TLS_KEYS = List.of("caPath", "serverName", "verify");
   static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
   static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
   static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
-  static final List<String> LIMITS_KEYS = List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout");
+  static final List<String> LIMITS_KEYS =
+      List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout", "perSourceAddress");
+  static final List<String> PER_SOURCE_KEYS = List.of("maxConnections", "connectRate");
   static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
 
   /** A hand-written file needs few aliases; the limit stops "billion laughs" expansion. */
@@ -211,15 +215,16 @@ public final class ConfigLoader {
       if (m.contains("tls") && m.get("tls") == null) {
         throw item.error("tls", "must not be empty: give at least certPath and keyPath, or remove the key for plain MQTT");
       }
-      TlsConfig tls = m.get("tls") == null ? null : tls(m.get("tls"));
+      TlsConfig tls = m.get("tls") == null ? null : tls(m.get("tls"), TLS_KEYS);
       WebSocketConfig websocket = m.contains("websocket") ? websocket(m.get("websocket")) : null;
       ListenerConfig listener = build(item, Map.of(),
           () -> new ListenerConfig(name, host, port, acceptProxy, tls, websocket));
       return listener;
     }
 
-    private TlsConfig tls(YamlValue value) throws ConfigException {
-      YamlMapping m = value.asMapping(TLS_KEYS);
+    /** A listener's or the admin API's TLS: {@code keys} are those the place accepts. */
+    private TlsConfig tls(YamlValue value, List<String> keys) throws ConfigException {
+      YamlMapping m = value.asMapping(keys);
       String certPath = m.require("certPath").asString();
       String keyPath = m.require("keyPath").asString();
       TlsProvider provider = m.get("provider") == null ? TlsProvider.AUTO
@@ -282,7 +287,13 @@ public final class ConfigLoader {
       String host = m.get("host") == null ? defaults.host() : m.get("host").asString();
       int port = m.get("port") == null ? defaults.port() : m.get("port").asInt();
       String token = m.get("token") == null ? defaults.token() : m.get("token").asString();
-      return build(value, Map.of(), () -> new AdminConfig(host, port, token));
+      boolean allowUnauthenticated = m.get("allowUnauthenticated") != null && m.get("allowUnauthenticated").asBoolean();
+      if (m.contains("tls") && m.get("tls") == null) {
+        throw value.error("tls", "must not be empty: give at least certPath and keyPath, or remove the key for plain HTTP");
+      }
+      TlsConfig tls = m.get("tls") == null ? null
+          : tls(m.get("tls"), ADMIN_TLS_KEYS).withWatchInterval(Duration.ZERO);
+      return build(value, Map.of(), () -> new AdminConfig(host, port, token, allowUnauthenticated, tls));
     }
 
     private BrokerConfig broker(YamlValue item) throws ConfigException {
@@ -394,8 +405,17 @@ public final class ConfigLoader {
           ? defaults.maxConnections() : m.get("maxConnections").asInt();
       Duration backendConnectTimeout = m.get("backendConnectTimeout") == null
           ? defaults.backendConnectTimeout() : m.get("backendConnectTimeout").asDuration();
+      SourceAddressLimits perSource = m.get("perSourceAddress") == null ? defaults.perSourceAddress()
+          : perSourceAddress(m.get("perSourceAddress"));
       return build(value, Map.of(),
-          () -> new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout));
+          () -> new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, perSource));
+    }
+
+    private SourceAddressLimits perSourceAddress(YamlValue value) throws ConfigException {
+      YamlMapping m = value.asMapping(PER_SOURCE_KEYS);
+      int maxConnections = m.get("maxConnections") == null ? SourceAddressLimits.OFF : m.get("maxConnections").asInt();
+      int connectRate = m.get("connectRate") == null ? SourceAddressLimits.OFF : m.get("connectRate").asInt();
+      return build(value, Map.of(), () -> new SourceAddressLimits(maxConnections, connectRate));
     }
 
     private ClusterConfig cluster(YamlValue value) throws ConfigException {

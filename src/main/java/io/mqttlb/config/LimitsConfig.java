@@ -2,8 +2,9 @@ package io.mqttlb.config;
 
 import java.time.Duration;
 
-/** Per-node protections. */
-public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout) {
+/** Per-node protections; {@code perSourceAddress} applies to every listener of the node. */
+public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout,
+                           SourceAddressLimits perSourceAddress) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_CONNECT_BYTES = 65_536;
   /** Room for the smallest CONNECT: fixed header, protocol name and level, flags, keep-alive, empty id. */
@@ -17,6 +18,16 @@ public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int max
     Require.atLeast("maxConnectBytes", maxConnectBytes, MIN_MAX_CONNECT_BYTES);
     Require.atLeast("maxConnections", maxConnections, MIN_MAX_CONNECTIONS);
     Require.positive("backendConnectTimeout", backendConnectTimeout);
+    Require.nonNull("perSourceAddress", perSourceAddress);
+  }
+
+  /** Without per-source-address limits. */
+  public LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout) {
+    this(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, SourceAddressLimits.NONE);
+  }
+
+  public LimitsConfig withPerSourceAddress(SourceAddressLimits limits) {
+    return new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, limits);
   }
 
   public static LimitsConfig defaults() {

@@ -320,6 +320,34 @@ class ConfigLoaderTest {
             "1883 is already used by listeners[0]"),
         bad("admin port too high", BROKER + "admin:\n  port: 65536\n", "admin.port",
             "must be between 0 and 65535, got 65536"),
+        // The admin API on an address other machines reach needs a token, or the explicit exemption.
+        bad("admin on every IPv4 address without a token", BROKER + "admin:\n  host: 0.0.0.0\n", "admin.token",
+            "is required when the admin API listens on 0.0.0.0, which other machines can reach (anyone there could move clients and change brokers): set a token (e.g. token: ${MQTTLB_ADMIN_TOKEN}), bind host: 127.0.0.1, or set allowUnauthenticated: true if something else guards the port"),
+        bad("admin on every IPv6 address without a token", BROKER + "admin:\n  host: '::'\n", "admin.token",
+            "is required when the admin API listens on ::, which other machines can reach (anyone there could move clients and change brokers): set a token (e.g. token: ${MQTTLB_ADMIN_TOKEN}), bind host: 127.0.0.1, or set allowUnauthenticated: true if something else guards the port"),
+        bad("admin on a LAN address with an empty token", BROKER + "admin:\n  host: 10.1.2.3\n  token: ''\n",
+            "admin.token", "is required when the admin API listens on 10.1.2.3, which other machines can reach (anyone there could move clients and change brokers): set a token (e.g. token: ${MQTTLB_ADMIN_TOKEN}), bind host: 127.0.0.1, or set allowUnauthenticated: true if something else guards the port"),
+        bad("admin on a host name, which is not resolved", BROKER + "admin:\n  host: lb-1.internal\n", "admin.token",
+            "is required when the admin API listens on lb-1.internal, which other machines can reach (anyone there could move clients and change brokers): set a token (e.g. token: ${MQTTLB_ADMIN_TOKEN}), bind host: 127.0.0.1, or set allowUnauthenticated: true if something else guards the port"),
+        bad("admin token from an unset variable with an empty default",
+            BROKER + "admin:\n  host: 0.0.0.0\n  token: ${NO_SUCH_TOKEN_VARIABLE:-}\n", "admin.token", "is required when the admin API listens on 0.0.0.0, which other machines can reach (anyone there could move clients and change brokers): set a token (e.g. token: ${MQTTLB_ADMIN_TOKEN}), bind host: 127.0.0.1, or set allowUnauthenticated: true if something else guards the port"),
+        bad("admin exemption that is not a boolean", BROKER + "admin:\n  allowUnauthenticated: yes please\n",
+            "admin.allowUnauthenticated", "expected true or false; got 'yes please'"),
+        bad("empty admin tls", BROKER + "admin:\n  tls:\n", "admin.tls",
+            "must not be empty: give at least certPath and keyPath, or remove the key for plain HTTP"),
+        bad("admin tls with SNI", BROKER + "admin:\n  tls: {certPath: c.pem, keyPath: k.pem, sni: []}\n", "admin.tls.sni",
+            "unknown key 'sni'; expected one of certPath, keyPath, provider, caPath, clientAuth"),
+        bad("admin tls without a key", BROKER + "admin:\n  tls: {certPath: c.pem}\n", "admin.tls.keyPath",
+            "required key is missing"),
+        // Per-source-address limits: 0 is off, below is a mistake.
+        bad("negative per-source maxConnections", BROKER + "limits:\n  perSourceAddress: {maxConnections: -1}\n",
+            "limits.perSourceAddress.maxConnections", "must be at least 0, got -1"),
+        bad("negative per-source connectRate", BROKER + "limits:\n  perSourceAddress: {connectRate: -5}\n",
+            "limits.perSourceAddress.connectRate", "must be at least 0, got -5"),
+        bad("per-source connectRate as a duration", BROKER + "limits:\n  perSourceAddress: {connectRate: 10/s}\n",
+            "limits.perSourceAddress.connectRate", "expected a whole number; got '10/s'"),
+        bad("typo in perSourceAddress", BROKER + "limits:\n  perSourceAddress: {maxConnection: 5}\n",
+            "limits.perSourceAddress.maxConnection", "unknown key 'maxConnection'; expected one of maxConnections, connectRate"),
         bad("no brokers", "node:\n  id: lb-1\n", "brokers", "a standalone node needs at least one broker"),
         bad("empty brokers", "brokers: []\n", "brokers", "a standalone node needs at least one broker"),
         bad("broker without address", "brokers:\n  - id: b1\n", "brokers[0].address", "required key is missing"),
@@ -412,6 +440,35 @@ class ConfigLoaderTest {
     assertEquals(key, e.key());
     assertEquals(problem, e.problem());
     assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r"), "one line");
+  }
+
+  @Test
+  void adminOnALoopbackHostNeedsNoToken() throws ConfigException {
+    for (String host : List.of("127.0.0.1", "127.0.0.53", "localhost", "LocalHost", "::1", "'0:0:0:0:0:0:0:1'")) {
+      AdminConfig admin = parse(BROKER + "admin:\n  host: " + host + "\n").admin();
+      assertFalse(admin.tokenRequired(), host);
+      assertFalse(admin.allowUnauthenticated(), host);
+    }
+  }
+
+  @Test
+  void adminOnAReachableHostStartsWithATokenOrTheExplicitExemption() throws ConfigException {
+    AdminConfig withToken = ConfigLoader.parse(BROKER + "admin:\n  host: 0.0.0.0\n  token: ${T}\n", FILE, Map.of("T", "s3cret")).admin();
+    assertEquals(new AdminConfig("0.0.0.0", 8080, "s3cret"), withToken);
+    AdminConfig exempt = parse(BROKER + "admin:\n  host: '::'\n  allowUnauthenticated: true\n").admin();
+    assertEquals(new AdminConfig("::", 8080, "", true, null), exempt);
+    assertFalse(exempt.tokenRequired());
+  }
+
+  @Test
+  void perSourceAddressLimitsAreOffByDefaultAndReadWhenGiven() throws ConfigException {
+    assertEquals(SourceAddressLimits.NONE, parse(BROKER).limits().perSourceAddress());
+    assertFalse(parse(BROKER + "limits:\n  perSourceAddress: {}\n").limits().perSourceAddress().any());
+    LimitsConfig limits = parse(BROKER + "limits:\n  perSourceAddress: {maxConnections: 50, connectRate: 10}\n").limits();
+    assertEquals(new SourceAddressLimits(50, 10), limits.perSourceAddress());
+    assertEquals(LimitsConfig.defaults().withPerSourceAddress(new SourceAddressLimits(50, 10)), limits);
+    assertEquals(new SourceAddressLimits(0, 3),
+        parse(BROKER + "limits:\n  perSourceAddress: {connectRate: 3}\n").limits().perSourceAddress());
   }
 
   @Test

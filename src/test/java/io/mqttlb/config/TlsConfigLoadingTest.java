@@ -172,4 +172,34 @@ class TlsConfigLoadingTest {
     assertRefused(pair(server) + "caPath: " + pki.caPath() + "\nclientAuth: optional\n", "clientAuth",
         "unknown client authentication 'optional'; expected none, request, required");
   }
+
+  private static NodeConfig parseAdmin(String tls) throws ConfigException {
+    return ConfigLoader.parse(BROKER + "admin:\n  tls:\n" + tls.indent(4), FILE, Map.of());
+  }
+
+  @Test
+  void adminTlsTakesAListenersKeysExceptSniAndNeverWatches() throws ConfigException {
+    AdminConfig admin = parseAdmin(pair(server) + "provider: jdk\ncaPath: " + pki.caPath() + "\nclientAuth: required\n")
+        .admin();
+    assertEquals(new TlsConfig(server.certPath().toString(), server.keyPath().toString(), TlsProvider.JDK, List.of(),
+        pki.caPath().toString(), ClientAuth.REQUIRED, Duration.ZERO), admin.tls());
+    assertEquals(TlsConfig.of(server.certPath().toString(), server.keyPath().toString()).withWatchInterval(Duration.ZERO),
+        parseAdmin(pair(server)).admin().tls());
+    assertEquals(null, ConfigLoader.parse(BROKER, FILE, Map.of()).admin().tls());
+  }
+
+  @Test
+  void adminTlsFilesAreCheckedAtLoadAsAListenersAre() {
+    ConfigException missing = assertThrows(ConfigException.class,
+        () -> parseAdmin("certPath: " + dir.resolve("nope.pem") + "\nkeyPath: " + server.keyPath() + "\n"));
+    assertEquals("admin.tls.certPath", missing.key());
+    ConfigException wrongKey = assertThrows(ConfigException.class,
+        () -> parseAdmin("certPath: " + server.certPath() + "\nkeyPath: " + other.keyPath() + "\n"));
+    assertEquals("admin.tls.keyPath", wrongKey.key());
+    ConfigException noCa = assertThrows(ConfigException.class, () -> parseAdmin(pair(server) + "clientAuth: request\n"));
+    assertEquals(FILE + ": admin.tls.caPath: is required with clientAuth: request (the CA that client certificates must"
+        + " chain to)", noCa.getMessage());
+    ConfigException watch = assertThrows(ConfigException.class, () -> parseAdmin(pair(server) + "watchInterval: 5s\n"));
+    assertEquals("admin.tls.watchInterval", watch.key());
+  }
 }
