@@ -6,6 +6,7 @@ import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.SelfAddress;
+import io.mqttlb.config.TlsSettingException;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.moves.MoveJobs;
@@ -13,6 +14,7 @@ import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.ListenerTls;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -22,7 +24,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's admin HTTP API: health, Prometheus metrics, status and route here, the calls
  * that change the tier's state in {@link TierApi}. When a token is configured every {@code /api} call must carry it as a bearer
- * token. Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a 500.
+ * token ({@link BearerToken}). Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a
+ * 500, and a client's mistake is logged at DEBUG only. With {@code admin.tls} the API speaks HTTPS ({@link AdminTls}).
  */
 public final class AdminVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(AdminVerticle.class);
@@ -40,6 +42,8 @@ public final class AdminVerticle extends VerticleBase {
   /** Longest routing key accepted on the route call; MQTT strings are at most 65535 bytes. */
   private static final int MAX_KEY_LENGTH = 65535;
   private static final int MAX_REQUEST_LINE = 4 * MAX_KEY_LENGTH;
+  /** Far above the largest body a call takes (a broker with its TLS settings). */
+  static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final String nodeId;
   private final AdminConfig config;
@@ -52,6 +56,8 @@ public final class AdminVerticle extends VerticleBase {
   private final SelfAddress self;
   private final List<SelfAddress.Listener> listeners;
   private final Map<String, ListenerTls> listenerTls;
+  /** The configured token's bytes, compared in constant time; empty when none is required. */
+  private final byte[] token;
   private HttpServer server;
 
   /**
@@ -67,6 +73,7 @@ public final class AdminVerticle extends VerticleBase {
     this.listenerTls = Map.copyOf(listenerTls);
     this.nodeId = nodeId;
     this.config = config;
+    this.token = config.token().getBytes(StandardCharsets.UTF_8);
     this.router = router;
     this.snapshots = snapshots;
     this.state = state;
@@ -80,7 +87,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     web.get("/metrics").handler(ctx -> ctx.response().putHeader("content-type", PROMETHEUS_TEXT).end(metrics.scrape()));
     web.route("/api/*").handler(this::authorize);
-    web.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(64 * 1024));
+    web.route("/api/*").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES));
     web.get("/api/v1/status").handler(this::status);
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
@@ -90,13 +97,22 @@ public final class AdminVerticle extends VerticleBase {
     new ListenersApi(vertx, listeners, listenerTls).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
+    // A client's mistake (a body over the limit, a request Vert.x cannot parse) is answered, not logged as a server error.
+    web.route().failureHandler(this::clientMistake);
     web.errorHandler(500, ctx -> {
       log.warn("admin call {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
       error(ctx, 500, "internal error");
     });
     // Routing keys may be up to 65535 bytes and arrive URL-encoded in the query: allow long request lines.
-    server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE))
-        .requestHandler(web);
+    HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE);
+    if (config.hasTls()) {
+      try {
+        AdminTls.apply(config.tls(), options); // the files were checked at load; this reads them once more
+      } catch (TlsSettingException e) {
+        return Future.failedFuture(new IllegalStateException("admin.tls." + e.key() + ": " + e.problem(), e));
+      }
+    }
+    server = vertx.createHttpServer(options).requestHandler(web);
     return server.listen(config.port(), config.host());
   }
 
@@ -115,13 +131,32 @@ public final class AdminVerticle extends VerticleBase {
       return;
     }
     String header = ctx.request().getHeader("Authorization");
-    String expected = "Bearer " + config.token();
-    if (header != null && MessageDigest.isEqual(header.getBytes(StandardCharsets.UTF_8),
-        expected.getBytes(StandardCharsets.UTF_8))) {
+    if (BearerToken.matches(header, token)) {
       ctx.next();
     } else {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       error(ctx, 401, header == null ? "missing bearer token" : "wrong bearer token");
+    }
+  }
+
+  /**
+   * A failed request whose status says the client erred (a body over the limit: 413; a request
+   * Vert.x could not read: 400) gets the usual JSON error and a DEBUG line; anything else goes on
+   * to the 500 handler.
+   */
+  private void clientMistake(RoutingContext ctx) {
+    int status = ctx.statusCode();
+    if (status < 400 || status >= 500) {
+      ctx.next();
+      return;
+    }
+    if (log.isDebugEnabled()) {
+      log.debug("admin call {} {} refused: {} {}", ctx.request().method(), ctx.request().path(), status,
+          ctx.failure() == null ? "" : ctx.failure().toString());
+    }
+    if (!ctx.response().ended()) {
+      error(ctx, status, status == 413 ? "the request body is larger than " + MAX_BODY_BYTES + " bytes"
+          : HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(java.util.Locale.ROOT));
     }
   }
 

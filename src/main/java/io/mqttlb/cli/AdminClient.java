@@ -13,6 +13,8 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * Calls one node's admin HTTP API and turns every way a call can go wrong into an
@@ -36,13 +38,24 @@ final class AdminClient {
    * @param token the bearer token, or null or blank to send none
    */
   AdminClient(URI base, String token) {
+    this(base, token, null);
+  }
+
+  /**
+   * @param tls for an https URL whose certificate chains to a CA of one's own ({@code --cacert}), a
+   *     context trusting that CA; null for the JVM's trusted CAs. The host name is always verified.
+   */
+  AdminClient(URI base, String token, SSLContext tls) {
     this.base = base;
     this.token = token == null || token.isBlank() ? null : token.strip();
     // The admin server speaks HTTP/1.1; asking for h2c would only add an upgrade round trip.
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder builder = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(CONNECT_TIMEOUT)
-        .build();
+        .connectTimeout(CONNECT_TIMEOUT);
+    if (tls != null) {
+      builder.sslContext(tls);
+    }
+    this.http = builder.build();
   }
 
   AdminAnswer get(ApiPath path) throws AdminCallFailed {
@@ -122,6 +135,11 @@ final class AdminClient {
     }
     if (failure instanceof HttpTimeoutException) {
       return "no answer within " + ANSWER_TIMEOUT.toSeconds() + "s";
+    }
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof SSLHandshakeException) {
+        return "TLS handshake failed (" + cause.getMessage() + "); for a certificate from your own CA give --cacert FILE";
+      }
     }
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof UnresolvedAddressException) {

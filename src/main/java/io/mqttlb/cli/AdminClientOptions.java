@@ -1,15 +1,28 @@
 package io.mqttlb.cli;
 
+import io.mqttlb.config.CaFile;
+import io.mqttlb.pem.PemException;
+import io.mqttlb.pem.PemFiles;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every admin client command takes ({@code --admin}, {@code --token}, {@code --json}),
+ * The options every admin client command takes ({@code --admin}, {@code --token}, {@code --json},
+ * {@code --cacert}),
  * mixed into each command with {@code @Mixin}, and the frame such a command runs in: it connects,
  * prints what the call produced on the command's out, or prints the failure as one
  * {@code mqttlb: ...} line on its err. Output goes through picocli's writers so that tests and
@@ -40,9 +53,13 @@ final class AdminClientOptions {
   @Option(names = "--json", description = "Print the node's JSON answer as it came, for scripts.")
   boolean json;
 
+  @Option(names = "--cacert", paramLabel = "FILE",
+      description = "PEM CA certificate(s) that an https admin API's certificate must chain to (default: the JVM's CAs).")
+  String caCert;
+
   /** Runs {@code exchange} against the node; the exit code of the command. */
   int run(Exchange exchange) {
-    AdminClient client = new AdminClient(baseUri(), checkedToken());
+    AdminClient client = new AdminClient(baseUri(), checkedToken(), trustedCa());
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
     try {
@@ -85,6 +102,32 @@ final class AdminClientOptions {
       throw usageError("--token (or " + TOKEN_VARIABLE + "): a bearer token is visible ASCII characters without spaces");
     }
     return token;
+  }
+
+  /** A TLS context trusting only the CAs of {@code --cacert}; null without the option. */
+  private SSLContext trustedCa() {
+    if (caCert == null) {
+      return null;
+    }
+    Optional<String> problem = CaFile.problem(caCert);
+    if (problem.isPresent()) {
+      throw usageError("--cacert: " + problem.get());
+    }
+    try {
+      KeyStore trusted = KeyStore.getInstance(KeyStore.getDefaultType());
+      trusted.load(null, null);
+      List<X509Certificate> certificates = PemFiles.certificates(Path.of(caCert));
+      for (int i = 0; i < certificates.size(); i++) {
+        trusted.setCertificateEntry("ca-" + i, certificates.get(i));
+      }
+      TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(trusted);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (PemException | GeneralSecurityException | IOException e) {
+      throw usageError("--cacert: cannot use " + caCert + ": " + e.getMessage());
+    }
   }
 
   /** {@code --admin} as a base URI; "host:port" alone means plain HTTP. */

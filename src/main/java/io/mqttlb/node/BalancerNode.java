@@ -151,8 +151,9 @@ public final class BalancerNode {
       chain = chain.compose(v -> deployListener(listener, runtime));
     }
     return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> {
-      log.info("node {} up: listeners {}, admin http://{}:{}, {} broker(s), mode {}, key {}, transport {}",
-          config.nodeId(), listenerPorts, config.admin().host(), adminPort, snapshots.current().brokers().size(),
+      log.info("node {} up: listeners {}, admin {}://{}:{}, {} broker(s), mode {}, key {}, transport {}",
+          config.nodeId(), listenerPorts, config.admin().hasTls() ? "https" : "http", config.admin().host(), adminPort,
+          snapshots.current().brokers().size(),
           snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
       if (config.routing().key() == KeyField.CERTIFICATE_CN && !asksForClientCertificates(config)) {
         log.warn("routing.key is certificate-cn but no listener asks clients for a certificate (tls.clientAuth: request"
