@@ -72,6 +72,8 @@ public final class Metrics {
   public static final String REASON_NO_BROKER = "no_broker";
   /** A listener that accepts the PROXY protocol got no valid header first. */
   public static final String REASON_PROXY_HEADER = "proxy_header";
+  /** The client's source address has as many clients open, or connected as often, as limits.perSourceAddress allows. */
+  public static final String REASON_SOURCE_LIMIT = "source_limit";
   /** The CONNECT came back to this node through a relay loop; see {@link #RELAY_LOOPS}. */
   public static final String REASON_RELAY_LOOP = "relay_loop";
   /*

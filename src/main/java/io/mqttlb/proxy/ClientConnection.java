@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
  * <pre>
  *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
  *          |  invalid, too large, timeout,          | every broker failed (refused, timed out, TLS failed)
+ *          |  over a per-source-address limit,      |
  *          |  no valid PROXY header, a failed       |
  *          |  TLS handshake, a refused WebSocket    |
  *          |  upgrade or frame                      |
@@ -80,6 +81,8 @@ final class ClientConnection implements RelayEnds {
   private InetSocketAddress clientAddress;
   private InetSocketAddress localAddress;
   private boolean awaitingProxyHeader;
+  /** The source address counted against limits.perSourceAddress, released at close; null until then. */
+  private InetAddress countedSource;
   /** The listener's TLS meters on a TLS listener, null on a plain one. */
   private TlsMeters tls;
   /** The client's TLS session once its handshake is done; null on a plain listener and until then. */
@@ -121,6 +124,22 @@ final class ClientConnection implements RelayEnds {
     connectTimer = client.eventLoop().schedule(this::connectTimedOut,
         runtime.limits().connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
     client.closeFuture().addListener((ChannelFutureListener) f -> onClientClosed());
+    if (!awaitingProxyHeader) {
+      admitSource();
+    }
+  }
+
+  /**
+   * Counts the client against its source address's limits once that address is known (at accept,
+   * or after the PROXY header); over a limit the client is refused at once, before any broker is dialled.
+   */
+  private void admitSource() {
+    InetAddress source = clientAddress.getAddress();
+    if (runtime.sources().admit(source)) {
+      countedSource = source;
+    } else {
+      reject(Metrics.REASON_SOURCE_LIMIT, "too many connections from " + source.getHostAddress(), null);
+    }
   }
 
   private void connectTimedOut() {
@@ -165,7 +184,15 @@ final class ClientConnection implements RelayEnds {
   /** The upstream balancer's PROXY header: its addresses are the client's from now on. */
   void proxied(HAProxyMessage header) {
     awaitingProxyHeader = false;
-    // LOCAL (v2) and UNKNOWN (v1) headers carry no addresses: the upstream's own connection, e.g. its health check.
+    useHeaderAddresses(header);
+    if (state == State.AWAITING_CONNECT) {
+      admitSource();
+    }
+  }
+
+  private void useHeaderAddresses(HAProxyMessage header) {
+    // LOCAL (v2) and UNKNOWN (v1) headers carry no addresses: the upstream's own connection, e.g. its
+    // health check, which keeps (and is counted by) the upstream's socket address.
     if (header.command() != HAProxyCommand.PROXY || header.sourceAddress() == null || header.destinationAddress() == null) {
       return;
     }
@@ -433,6 +460,10 @@ final class ClientConnection implements RelayEnds {
 
   private void onClientClosed() {
     metrics.clientClosed();
+    if (countedSource != null) {
+      runtime.sources().release(countedSource);
+      countedSource = null;
+    }
     cancelConnectTimer();
     State was = state;
     state = State.CLOSED;

@@ -64,6 +64,9 @@ public final class ListenerVerticle extends VerticleBase {
   /** {@code -Dmqttlb.listener.reusePort=false} keeps one accepting socket even on epoll (for comparisons). */
   static final boolean REUSE_PORT = Boolean.parseBoolean(System.getProperty("mqttlb.listener.reusePort", "true"));
 
+  /** A connect bucket fills within a second: a sweep as often drops idle addresses soon after. */
+  private static final long SOURCE_SWEEP_MILLIS = 1000;
+
   private final ListenerConfig listener;
   private final int port;
   private final ProxyRuntime runtime;
@@ -105,6 +108,11 @@ public final class ListenerVerticle extends VerticleBase {
       RelayedClients relayed = relayedOn((EventLoop) executor);
       refreshers.add(executor.scheduleAtFixedRate(() -> relayed.refreshSticky(runtime.router().mode()),
           refreshMillis, refreshMillis, TimeUnit.MILLISECONDS));
+    }
+    if (runtime.sources().enabled()) {
+      // Entries of addresses whose clients left while their connect bucket was not full yet.
+      refreshers.add(loops.workers().next().scheduleAtFixedRate(runtime.sources()::sweep,
+          SOURCE_SWEEP_MILLIS, SOURCE_SWEEP_MILLIS, TimeUnit.MILLISECONDS));
     }
     watchTlsFiles();
     ClientInitializer initializer = new ClientInitializer();

@@ -13,12 +13,12 @@ import java.util.concurrent.ForkJoinPool;
  * What every listener of a node shares: the router, the limits, the metrics, the node's broker
  * suspicions, the tier's shared state (for sticky writes), the node's health checks (a failed relay
  * connect asks for a check at once), the registry of relayed clients (for move jobs), the relay
- * loop guard and the TLS contexts of brokers that want TLS (shared with the health checks). All
- * members are thread-safe.
+ * loop guard, the TLS contexts of brokers that want TLS (shared with the health checks) and the
+ * per-source-address limits. All members are thread-safe.
  */
 public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                            TierState state, ConnectParser parser, ProbeTrigger probes, RelayRegistry relays,
-                           LoopGuard loops, BrokerTlsContexts brokerTls) {
+                           LoopGuard loops, BrokerTlsContexts brokerTls, SourceAddressGate sources) {
 
   public static ProxyRuntime of(Router router, LimitsConfig limits, Metrics metrics, BrokerSuspicion suspicion,
                                 TierState state) {
@@ -30,6 +30,6 @@ public record ProxyRuntime(Router router, LimitsConfig limits, Metrics metrics, 
                                 TierState state, ProbeTrigger probes, RelayRegistry relays,
                                 BrokerTlsContexts brokerTls) {
     return new ProxyRuntime(router, limits, metrics, suspicion, state, new ConnectParser(limits.maxConnectBytes()),
-        probes, relays, new LoopGuard(metrics), brokerTls);
+        probes, relays, new LoopGuard(metrics), brokerTls, new SourceAddressGate(limits.perSourceAddress()));
   }
 }
