@@ -155,6 +155,10 @@ public final class BalancerNode {
           config.nodeId(), listenerPorts, config.admin().hasTls() ? "https" : "http", config.admin().host(), adminPort,
           snapshots.current().brokers().size(),
           snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      if (config.admin().allowUnauthenticated() && !config.admin().tokenRequired()) {
+        log.warn("admin API on {} without a token (admin.allowUnauthenticated): whoever reaches the port can move"
+            + " clients and change brokers", config.admin().host());
+      }
       if (config.routing().key() == KeyField.CERTIFICATE_CN && !asksForClientCertificates(config)) {
         log.warn("routing.key is certificate-cn but no listener asks clients for a certificate (tls.clientAuth: request"
             + " or required): every client is routed as by client id");
