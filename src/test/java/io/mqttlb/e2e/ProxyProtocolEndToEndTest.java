@@ -87,7 +87,9 @@ class ProxyProtocolEndToEndTest {
         .withBrokers(List.of(
             new BrokerConfig("b1", "127.0.0.1", accept1, 1, ProxyProtocol.V2),
             new BrokerConfig("b2", "127.0.0.1", accept2, 1, ProxyProtocol.V1)))
-        .withHealth(new HealthConfig(Duration.ofMillis(300), Duration.ofMillis(250), 1, 1))
+        // A generous probe timeout: every probe must pass (one without its header would fail at once),
+        // and a loaded machine must not turn a slow one into a failure.
+        .withHealth(new HealthConfig(Duration.ofMillis(1000), Duration.ofMillis(1000), 1, 1))
         .withLimits(new LimitsConfig(Duration.ofSeconds(1), 4096, 10_000, Duration.ofSeconds(1)));
     node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
     upstreamV2 = Ports.free();
