@@ -64,7 +64,7 @@ final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--stickiness", defaultValue = "markers", paramLabel = "METHOD",
       description = "How a reconnect is told sticky or moved: markers (brokers' retained markers, see --brokers),"
           + " session-present (CONNACK of persistent sessions; brokers must not share sessions) or connection-events"
-          + " (EMQX's $SYS connected events). Default ${DEFAULT-VALUE}.")
+          + " (the $SYS connected events of EMQX or Aedes). Default ${DEFAULT-VALUE}.")
   String stickiness;
 
   @Option(names = "--duration-scale", defaultValue = "1", paramLabel = "F", description = "Multiplies every duration (default ${DEFAULT-VALUE}).")

@@ -4,8 +4,8 @@ import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.MqttClientSslConfig;
 import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.message.subscribe.suback.Mqtt5SubAckReasonCode;
+import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
+import com.hivemq.client.mqtt.mqtt3.message.subscribe.suback.Mqtt3SubAckReturnCode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The run's listeners for brokers' connection events: one MQTT 5 client per address, subscribed to
- * {@link ConnectionEvents#FILTER}, feeding what it hears into a {@link ConnectionEvents}. Given the
+ * The run's listeners for brokers' connection events: one MQTT 3.1.1 client per address (brokers
+ * such as Aedes speak no MQTT 5), subscribed to each of {@link ConnectionEvents#FILTERS}, feeding
+ * what it hears into a {@link ConnectionEvents}. Given the
  * brokers themselves, each reports its own clients; given one target, a clustered broker (EMQX
  * routes $SYS messages across its cluster) reports them all.
  */
 final class ConnectionEventMonitor implements AutoCloseable {
-  private final List<Mqtt5AsyncClient> clients = new ArrayList<>();
+  private final List<Mqtt3AsyncClient> clients = new ArrayList<>();
 
   private ConnectionEventMonitor() {}
 
@@ -41,18 +42,20 @@ final class ConnectionEventMonitor implements AutoCloseable {
   }
 
   private void listen(String name, Target address, ConnectionEvents events, MqttClientSslConfig tls, Duration timeout) {
-    Mqtt5AsyncClient client = MqttClient.builder().useMqttVersion5().identifier("mqttlb-loadtest-events-" + name)
+    Mqtt3AsyncClient client = MqttClient.builder().useMqttVersion3().identifier("mqttlb-loadtest-events-" + name)
         .transportConfig(ClientTransports.of(address, tls, timeout)).buildAsync();
     clients.add(client);
     client.publishes(MqttGlobalPublishFilter.ALL,
         p -> ConnectionEvents.parse(p.getTopic().toString(), p.getPayloadAsBytes()).ifPresent(events::accept));
     try {
-      var ack = client.connect()
-          .thenCompose(connected -> client.subscribeWith().topicFilter(ConnectionEvents.FILTER).qos(MqttQos.AT_MOST_ONCE).send())
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (ack.getReasonCodes().stream().anyMatch(Mqtt5SubAckReasonCode::isError)) {
-        throw new IllegalStateException("the broker at " + address + " refused the subscription to " + ConnectionEvents.FILTER
-            + " (" + ack.getReasonCodes() + "); its authorization must let this client read $SYS");
+      client.connect().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      for (String filter : ConnectionEvents.FILTERS) {
+        var ack = client.subscribeWith().topicFilter(filter).qos(MqttQos.AT_MOST_ONCE).send()
+            .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (ack.getReturnCodes().stream().anyMatch(Mqtt3SubAckReturnCode::isError)) {
+          throw new IllegalStateException("the broker at " + address + " refused the subscription to " + filter
+              + "; its authorization must let this client read $SYS");
+        }
       }
     } catch (IllegalStateException e) {
       throw e;
@@ -64,6 +67,6 @@ final class ConnectionEventMonitor implements AutoCloseable {
 
   @Override
   public void close() {
-    clients.forEach(Mqtt5AsyncClient::disconnect);
+    clients.forEach(Mqtt3AsyncClient::disconnect);
   }
 }

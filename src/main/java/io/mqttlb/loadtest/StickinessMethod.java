@@ -15,8 +15,8 @@ public enum StickinessMethod {
    */
   SESSION_PRESENT("session-present"),
   /**
-   * The broker's own connection events: EMQX publishes {@code $SYS/brokers/<node>/clients/<clientid>/connected},
-   * which names the node a client reached.
+   * The brokers' own connection events, which name the node a client reached: EMQX's
+   * {@code $SYS/brokers/<node>/clients/<clientid>/connected}, Aedes's {@code $SYS/<id>/new/clients}.
    */
   CONNECTION_EVENTS("connection-events");
 

@@ -243,9 +243,9 @@ final class VirtualUser {
         awaitingBroker = false;
         run.stats().brokerUnnamed = true;
         run.warn("no connection event for a client within " + run.markerWait().toMillis() + " ms of its CONNACK:"
-            + " connection events measure stickiness only where the brokers publish " + ConnectionEvents.FILTER
-            + " (EMQX does, to clients its authorization lets read $SYS) and the event monitor reaches them"
-            + " (--brokers, else the first target).");
+            + " connection events measure stickiness only where the brokers publish them (EMQX: "
+            + ConnectionEvents.EMQX_FILTER + ", to clients its authorization lets read $SYS; Aedes: "
+            + ConnectionEvents.AEDES_FILTER + ") and the event monitor reaches them (--brokers, else the first target).");
         advance();
       }
     }));

@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /**
- * Parsing EMQX's connection events and pairing them with connects. No EMQX runs here: the payloads
- * are the ones EMQX documents for {@code $SYS/brokers/<node>/clients/<clientid>/connected} (its
- * "System Topic" page, MQTT 5 and 3.1.1 clients).
+ * Parsing brokers' connection events and pairing them with connects. No EMQX runs here: its
+ * payloads are the ones EMQX documents for {@code $SYS/brokers/<node>/clients/<clientid>/connected}
+ * (its "System Topic" page, MQTT 5 and 3.1.1 clients). Aedes's form is also run end to end against
+ * real Aedes brokers (LoadTestConnectionEventsEndToEndTest).
  */
 class ConnectionEventsTest {
   /** EMQX's documented example payload of a connected event (an MQTT 5 client). */
@@ -42,6 +43,14 @@ class ConnectionEventsTest {
   void aClientIdWithSlashesIsReadFromBetweenClientsAndConnected() {
     assertEquals(Optional.of(new ConnectionEvents.Event("emqx@node2", "site/7/dev")),
         parse("$SYS/brokers/emqx@node2/clients/site/7/dev/connected", "{\"clientid\":\"site/7/dev\"}"));
+  }
+
+  @Test
+  void aedesNamesTheBrokerInTheTopicAndTheClientInThePayload() {
+    assertEquals(Optional.of(new ConnectionEvents.Event("a1", "dev-000042")), parse("$SYS/a1/new/clients", "dev-000042"));
+    assertFalse(parse("$SYS//new/clients", "dev-1").isPresent(), "no broker id");
+    assertFalse(parse("$SYS/a1/new/clients", "").isPresent(), "no client id");
+    assertFalse(parse("$SYS/a1/disconnect/clients", "dev-1").isPresent());
   }
 
   @Test
