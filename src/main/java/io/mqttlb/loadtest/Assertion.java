@@ -90,10 +90,13 @@ public record Assertion(String metric, Op op, double expected) {
     return !Double.isNaN(actual) && op.holds(actual, expected);
   }
 
-  /** The value as the report writes it: {@code 8.1ms} for latencies, {@code 99.5} otherwise; {@code none} without data. */
+  /**
+   * The value as the report writes it: {@code 8.1ms} for latencies, {@code 99.5} otherwise; without
+   * data {@code none}, and {@code not measured} for stickiness (no reconnect could be classified).
+   */
   public String format(double value) {
     if (Double.isNaN(value)) {
-      return "none";
+      return metric.startsWith("stickiness.") ? "not measured" : "none";
     }
     String number = value == Math.rint(value) && Math.abs(value) < 1e15
         ? Long.toString((long) value) : String.format(Locale.ROOT, "%.3f", value).replaceAll("0+$", "");

@@ -54,6 +54,7 @@ public final class LoadTest implements RunContext {
   /** By target index: how users reach each target. */
   private final List<MqttClientTransportConfig> transports;
   private final RunStats stats = new RunStats();
+  private final ConnectionEvents connectionEvents = new ConnectionEvents();
   private final ConnectGate gate;
   private final ScheduledThreadPoolExecutor pool;
   private final MqttClientExecutorConfig clientExecutors;
@@ -103,12 +104,21 @@ public final class LoadTest implements RunContext {
    */
   public static LoadTestResult run(Simulation simulation, LoadTestOptions options) throws InterruptedException {
     LoadTest run = new LoadTest(simulation, options);
+    ConnectionEventMonitor monitor = null;
     try {
-      if (simulation.markerTopic() != null && !options.getBrokers().isEmpty()) {
+      StickinessMethod method = options.getStickiness();
+      if (method == StickinessMethod.MARKERS && simulation.markerTopic() != null && !options.getBrokers().isEmpty()) {
         publishMarkers(options.getBrokers(), simulation.markerTopic(), options.getConnectTimeout(), tls(simulation, options));
+      }
+      if (method == StickinessMethod.CONNECTION_EVENTS) {
+        Map<String, Target> sources = options.getBrokers().isEmpty() ? Map.of("0", run.targets.get(0)) : options.getBrokers();
+        monitor = ConnectionEventMonitor.start(sources, run.connectionEvents, tls(simulation, options), options.getConnectTimeout());
       }
       return run.execute();
     } finally {
+      if (monitor != null) {
+        monitor.close();
+      }
       run.pool.shutdownNow();
     }
   }
@@ -264,6 +274,7 @@ public final class LoadTest implements RunContext {
     long same = stats.sameBroker.sum();
     double failuresPercent = operations == 0 ? 0 : RunStats.round(100.0 * failures / operations);
     double stickiness = RunStats.round(stats.stickinessPercent());
+    boolean stickinessMeasured = !Double.isNaN(stickiness);
 
     Map<String, Double> metrics = new LinkedHashMap<>();
     latencyMetrics(metrics, "connack.", connack);
@@ -278,7 +289,7 @@ public final class LoadTest implements RunContext {
     metrics.put("failures.percent", failuresPercent);
     metrics.put("delivery.lost", (double) stats.deliveryLost.sum());
     metrics.put("stickiness.percent", stickiness);
-    metrics.put("stickiness.moved", (double) (reconnects - same));
+    metrics.put("stickiness.moved", stickinessMeasured ? (double) (reconnects - same) : Double.NaN);
 
     List<AssertionResult> checked = new ArrayList<>();
     for (Assertion assertion : simulation.assertions()) {
@@ -310,10 +321,14 @@ public final class LoadTest implements RunContext {
             .put("publishToReceive", latencyJson(p2r)))
         .put("failuresByCause", new JsonObject(new LinkedHashMap<>(stats.failuresByCause())))
         .put("stickiness", new JsonObject()
+            .put("method", stickinessMeasured ? options.getStickiness().key : null)
+            .put("tried", options.getStickiness().key)
             .put("reconnects", reconnects)
             .put("sameBroker", same)
-            .put("moved", reconnects - same)
-            .put("percent", stickiness))
+            .put("moved", stickinessMeasured ? reconnects - same : null)
+            .put("percent", stickinessMeasured ? stickiness : null)
+            .put("note", stickinessMeasured ? null : notMeasured()))
+        .put("warnings", new JsonArray(stats.warnings()))
         .put("brokers", new JsonObject(new LinkedHashMap<>(stats.usersPerBroker())));
     JsonArray assertions = new JsonArray();
     for (AssertionResult r : checked) {
@@ -327,6 +342,23 @@ public final class LoadTest implements RunContext {
     summary.put("assertions", assertions);
     summary.put("series", new JsonArray(stats.series()));
     return new LoadTestResult(summary, metrics, checked);
+  }
+
+  /** Why no reconnect could be classified by the run's method. */
+  private String notMeasured() {
+    boolean reconnected = stats.connects.sum() > stats.usersStarted.sum();
+    return switch (options.getStickiness()) {
+      case MARKERS -> simulation.markerTopic() == null ? "no marker topic"
+          : stats.brokerUnnamed && !stats.brokerNamed ? "no broker held a marker (publish them with --brokers)"
+          : reconnected ? "no reconnect whose broker and previous broker were both known" : "nobody reconnected";
+      case SESSION_PRESENT -> reconnected
+          ? "no reconnect resumed a session the previous connection left (persistent session: clean session 0,"
+            + " MQTT 5 session expiry above 0; reconnect with clean session 0)"
+          : "nobody reconnected";
+      case CONNECTION_EVENTS -> stats.brokerUnnamed && !stats.brokerNamed
+          ? "no connection event came (the brokers publish none to the event monitor)"
+          : reconnected ? "no reconnect whose broker and previous broker both sent a connection event" : "nobody reconnected";
+    };
   }
 
   private static void latencyMetrics(Map<String, Double> metrics, String prefix, Histogram h) {
@@ -362,6 +394,23 @@ public final class LoadTest implements RunContext {
   @Override
   public Duration markerWait() {
     return options.getMarkerWait();
+  }
+
+  @Override
+  public StickinessMethod stickiness() {
+    return options.getStickiness();
+  }
+
+  @Override
+  public ConnectionEvents connectionEvents() {
+    return connectionEvents;
+  }
+
+  @Override
+  public void warn(String text) {
+    if (stats.warnOnce(text) && options.getConsole() != null) {
+      options.getConsole().accept("warning: " + text);
+    }
   }
 
   @Override

@@ -25,6 +25,7 @@ public final class LoadTestOptions {
   private int maxConnectsInFlight = DEFAULT_MAX_CONNECTS_IN_FLIGHT;
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
   private Duration markerWait = DEFAULT_MARKER_WAIT;
+  private StickinessMethod stickiness = StickinessMethod.MARKERS;
   private Consumer<String> console;
   private Path caFile;
 
@@ -37,7 +38,11 @@ public final class LoadTestOptions {
     return this;
   }
 
-  /** The brokers behind the targets (id → address): the run publishes their retained markers first. */
+  /**
+   * The brokers behind the targets (id → address, each reached directly): the run publishes their
+   * retained markers first ({@link StickinessMethod#MARKERS}) or listens to their connection events
+   * ({@link StickinessMethod#CONNECTION_EVENTS}).
+   */
   public LoadTestOptions setBrokers(Map<String, Target> brokers) {
     this.brokers = new LinkedHashMap<>(brokers);
     return this;
@@ -76,6 +81,17 @@ public final class LoadTestOptions {
     return this;
   }
 
+  /** How reconnects are told sticky or moved (default: the brokers' retained markers). */
+  public LoadTestOptions setStickiness(StickinessMethod method) {
+    this.stickiness = java.util.Objects.requireNonNull(method, "stickiness");
+    return this;
+  }
+
+  public StickinessMethod getStickiness() {
+    return stickiness;
+  }
+
+  /** How long a user waits after a CONNACK for its broker's marker or connection event. */
   public LoadTestOptions setMarkerWait(Duration markerWait) {
     if (markerWait.isNegative()) {
       throw new IllegalArgumentException("markerWait (" + markerWait + ") must not be negative");

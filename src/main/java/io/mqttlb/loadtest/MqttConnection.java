@@ -25,7 +25,8 @@ interface MqttConnection {
   /** A message that arrived: its topic, payload and QoS. */
   record Message(String topic, byte[] payload, int qos) {}
 
-  CompletableFuture<Void> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive);
+  /** Completes with the CONNACK's session-present flag. */
+  CompletableFuture<Boolean> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive);
 
   CompletableFuture<Void> subscribe(String topic, int qos);
 
@@ -71,9 +72,9 @@ interface MqttConnection {
     }
 
     @Override
-    public CompletableFuture<Void> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive) {
+    public CompletableFuture<Boolean> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive) {
       return client.connectWith().cleanSession(cleanSession).keepAlive((int) keepAlive.toSeconds()).send()
-          .thenApply(ack -> null);
+          .thenApply(ack -> ack.isSessionPresent());
     }
 
     @Override
@@ -106,11 +107,11 @@ interface MqttConnection {
     }
 
     @Override
-    public CompletableFuture<Void> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive) {
+    public CompletableFuture<Boolean> connect(boolean cleanSession, Duration sessionExpiry, Duration keepAlive) {
       return client.connectWith().cleanStart(cleanSession)
           .sessionExpiryInterval(Math.min(sessionExpiry.toSeconds(), 0xFFFF_FFFFL))
           .keepAlive((int) keepAlive.toSeconds()).send()
-          .thenApply(ack -> null);
+          .thenApply(ack -> ack.isSessionPresent());
     }
 
     @Override

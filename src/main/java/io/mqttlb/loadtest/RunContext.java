@@ -14,7 +14,16 @@ interface RunContext {
   /** null: no stickiness measurement. */
   String markerTopic();
 
+  /** How long a user waits for its marker or connection event after a CONNACK. */
   Duration markerWait();
+
+  StickinessMethod stickiness();
+
+  /** What the event monitor heard (used by {@link StickinessMethod#CONNECTION_EVENTS}). */
+  ConnectionEvents connectionEvents();
+
+  /** A warning about the whole run, given once however often it is raised. */
+  void warn(String text);
 
   /** How users reach {@code targets().get(index)}: built once per run, shared by its users. */
   MqttClientTransportConfig transport(int index);

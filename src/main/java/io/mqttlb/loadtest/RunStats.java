@@ -37,8 +37,14 @@ final class RunStats {
   final LongAdder subscribes = new LongAdder();
   final LongAdder deliveryLost = new LongAdder();
   final LongAdder failures = new LongAdder();
+  /** Reconnects whose broker could be compared with the previous connection's; the others are not counted. */
   final LongAdder reconnects = new LongAdder();
   final LongAdder sameBroker = new LongAdder();
+  /** Whether any marker or connection event ever named a broker. */
+  volatile boolean brokerNamed;
+  /** Whether a connect waited for its marker or connection event in vain. */
+  volatile boolean brokerUnnamed;
+  private final java.util.Set<String> warnings = new java.util.LinkedHashSet<>();
   final LongAdder usersStarted = new LongAdder();
   final AtomicInteger activeUsers = new AtomicInteger();
   private final Map<String, LongAdder> failuresByCause = new ConcurrentHashMap<>();
@@ -63,6 +69,23 @@ final class RunStats {
   void failure(String cause) {
     failures.increment();
     failuresByCause.computeIfAbsent(cause, c -> new LongAdder()).increment();
+  }
+
+  /** A reconnect told sticky ({@code same}) or moved. */
+  void reconnectClassified(boolean same) {
+    reconnects.increment();
+    if (same) {
+      sameBroker.increment();
+    }
+  }
+
+  /** Keeps a warning once; true the first time it is given. */
+  synchronized boolean warnOnce(String text) {
+    return warnings.add(text);
+  }
+
+  synchronized List<String> warnings() {
+    return new ArrayList<>(warnings);
   }
 
   void brokerConnected(String broker) {
@@ -110,10 +133,10 @@ final class RunStats {
       return null;
     }
     String line = String.format(Locale.ROOT,
-        "[%4ds] users %d active | connects %.1f/s | msgs %.1f/s | connack p99 %s ms | p2r p99 %s ms | errors %d | sticky %.1f%%",
+        "[%4ds] users %d active | connects %.1f/s | msgs %.1f/s | connack p99 %s ms | p2r p99 %s ms | errors %d | sticky %s",
         Math.round(secondsSinceStart), activeUsers.get(), window.connects / (double) window.seconds,
         window.received / (double) window.seconds, millisText(window.connack), millisText(window.p2r),
-        failuresNow, stickinessPercent());
+        failuresNow, stickinessText(stickinessPercent()));
     window.reset();
     return line;
   }
@@ -124,9 +147,15 @@ final class RunStats {
     return brokers;
   }
 
+  /** NaN while no reconnect could be classified: nothing was measured, which is not 100%. */
   double stickinessPercent() {
     long total = reconnects.sum();
-    return total == 0 ? 100.0 : 100.0 * sameBroker.sum() / total;
+    return total == 0 ? Double.NaN : 100.0 * sameBroker.sum() / total;
+  }
+
+  /** {@code 99.5%}, or {@code –} when not measured. */
+  static String stickinessText(double percent) {
+    return Double.isNaN(percent) ? "–" : String.format(Locale.ROOT, "%.1f%%", percent);
   }
 
   synchronized List<Object> series() {
@@ -162,8 +191,9 @@ final class RunStats {
     return h.getTotalCount() == 0 ? null : round(h.getValueAtPercentile(p) / 1000.0);
   }
 
+  /** Three decimals; NaN stays NaN. */
   static double round(double millis) {
-    return Math.round(millis * 1000) / 1000.0;
+    return Double.isNaN(millis) ? millis : Math.round(millis * 1000) / 1000.0;
   }
 
   private static String millisText(Histogram h) {

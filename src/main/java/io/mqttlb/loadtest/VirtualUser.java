@@ -19,9 +19,11 @@ import java.util.concurrent.TimeUnit;
  * that arrives late is recognised by its {@code token} and ignored.
  *
  * <p>A connect that fails ends the user (later steps need the connection); other failures are
- * counted and the user goes on. After every connect the user subscribes to the marker topic and
- * waits for the retained marker naming the broker; a connect after an earlier one counts as a
- * reconnect, sticky when both markers name the same broker.
+ * counted and the user goes on. After every connect the user learns its broker as the run's
+ * {@link StickinessMethod} says: the retained marker on the marker topic, or the broker's
+ * connection event (both awaited before the next step), or, without naming the broker, CONNACK's
+ * session-present flag. A reconnect is counted only when it can be told sticky or moved; a
+ * missing marker or event is a warning for the run, not a failure of the user.
  */
 final class VirtualUser {
   private static final int MAX_UNMATCHED = 10_000;
@@ -43,7 +45,9 @@ final class VirtualUser {
   private Step.Connect lastConnect = new Step.Connect(true, Duration.ZERO, Step.Connect.DEFAULT_KEEP_ALIVE);
   private String broker;
   private String lastKnownBroker;
-  private boolean awaitingMarker;
+  private boolean awaitingBroker;
+  /** Whether the previous connection left a session that this user's next connect should find. */
+  private boolean sessionExpected;
   private int maxSubscribedQos = -1;
   private final ArrayDeque<String> unmatched = new ArrayDeque<>();
   private PendingExpect pending;
@@ -156,10 +160,12 @@ final class VirtualUser {
       connection = MqttConnection.open(scenario.protocol(), clientId, run.transport(targetIndex), run.clientExecutors(),
           serial, this::onMessage, this::onLost);
       run.stats().connectAttempts.increment();
+      // Read before the CONNECT: its event may arrive before the CONNACK.
+      long eventsBefore = run.stickiness() == StickinessMethod.CONNECTION_EVENTS ? run.connectionEvents().count(clientId) : 0;
       long sent = System.nanoTime();
       MqttConnection mineConnection = connection;
       mineConnection.connect(cleanSession, lastConnect.sessionExpiry(), lastConnect.keepAlive())
-          .whenCompleteAsync((ok, error) -> {
+          .whenCompleteAsync((sessionPresent, error) -> {
             run.gate().release();
             if (finished || mine != token) {
               if (error == null) {
@@ -176,48 +182,106 @@ final class VirtualUser {
             run.stats().connects.increment();
             connected = true;
             broker = null;
-            awaitMarker(mine);
+            switch (run.stickiness()) {
+              case MARKERS -> awaitMarker(mine);
+              case CONNECTION_EVENTS -> awaitConnectionEvent(mine, eventsBefore);
+              case SESSION_PRESENT -> {
+                classifyBySession(cleanSession, sessionPresent);
+                advance();
+              }
+            }
           }, serial);
     }));
   }
 
   private void awaitMarker(long mine) {
-    if (run.markerTopic() == null) {
+    if (run.markerTopic() == null || nothingToWaitFor()) {
       advance();
       return;
     }
-    awaitingMarker = true;
+    awaitingBroker = true;
     connection.subscribe(run.markerTopic(), 0).whenCompleteAsync((ok, error) -> {
-      if (error != null && awaitingMarker && mine == token) {
-        awaitingMarker = false;
+      if (error != null && awaitingBroker && mine == token) {
+        awaitingBroker = false;
         run.stats().failure("marker-subscribe-failed");
         advance();
       }
     }, serial);
     run.schedule(run.markerWait(), () -> serial.execute(() -> {
-      if (awaitingMarker && mine == token && !finished) {
-        awaitingMarker = false;
-        run.stats().failure("marker-timeout");
+      if (awaitingBroker && mine == token && !finished) {
+        awaitingBroker = false;
+        run.stats().brokerUnnamed = true;
+        run.warn("no retained marker on " + run.markerTopic() + " within " + run.markerWait().toMillis()
+            + " ms of a connect: a broker without one leaves its clients' reconnects unmeasured. Publish every"
+            + " broker's marker with --brokers id=host:port,... (each broker reached directly), or choose"
+            + " --stickiness session-present or connection-events.");
         advance();
       }
     }));
   }
 
   private void onMarker(byte[] payload) {
-    if (!awaitingMarker || finished) {
+    if (!awaitingBroker || finished) {
       return; // a repeated marker, e.g. after a later re-subscribe
     }
-    awaitingMarker = false;
-    broker = new String(payload, StandardCharsets.UTF_8);
+    learned(new String(payload, StandardCharsets.UTF_8));
+  }
+
+  private void awaitConnectionEvent(long mine, long eventsBefore) {
+    if (nothingToWaitFor()) {
+      advance();
+      return;
+    }
+    awaitingBroker = true;
+    run.connectionEvents().after(clientId, eventsBefore).thenAccept(node -> serial.execute(() -> {
+      if (awaitingBroker && mine == token && !finished) {
+        learned(node);
+      }
+    }));
+    run.schedule(run.markerWait(), () -> serial.execute(() -> {
+      if (awaitingBroker && mine == token && !finished) {
+        awaitingBroker = false;
+        run.stats().brokerUnnamed = true;
+        run.warn("no connection event for a client within " + run.markerWait().toMillis() + " ms of its CONNACK:"
+            + " connection events measure stickiness only where the brokers publish them (EMQX: "
+            + ConnectionEvents.EMQX_FILTER + ", to clients its authorization lets read $SYS; Aedes: "
+            + ConnectionEvents.AEDES_FILTER + ") and the event monitor reaches them (--brokers, else the first target).");
+        advance();
+      }
+    }));
+  }
+
+  /**
+   * Once a wait for a marker or event was in vain and none ever came, the brokers give none:
+   * waiting again would only slow every connect down.
+   */
+  private boolean nothingToWaitFor() {
+    return run.stats().brokerUnnamed && !run.stats().brokerNamed;
+  }
+
+  /** The broker of this connection is known: count it, and compare it with the previous one. */
+  private void learned(String reached) {
+    run.stats().brokerNamed = true;
+    awaitingBroker = false;
+    broker = reached;
     run.stats().brokerConnected(broker);
     if (lastKnownBroker != null) {
-      run.stats().reconnects.increment();
-      if (lastKnownBroker.equals(broker)) {
-        run.stats().sameBroker.increment();
-      }
+      run.stats().reconnectClassified(lastKnownBroker.equals(broker));
     }
     lastKnownBroker = broker;
     advance();
+  }
+
+  /**
+   * A connect that resumes a session the previous connection left (MQTT 3.1.1: clean session 0 on
+   * both; MQTT 5: a session expiry above 0 before, clean start 0 now) should find it: session
+   * present 1 is the same broker, 0 another one, when brokers do not share sessions.
+   */
+  private void classifyBySession(boolean cleanSession, boolean sessionPresent) {
+    if (sessionExpected && !cleanSession) {
+      run.stats().reconnectClassified(sessionPresent);
+    }
+    sessionExpected = scenario.protocol() == 3 ? !cleanSession : !lastConnect.sessionExpiry().isZero();
   }
 
   private void subscribe(Step.Subscribe s, long mine) {
@@ -361,7 +425,7 @@ final class VirtualUser {
       return;
     }
     connected = false;
-    awaitingMarker = false;
+    awaitingBroker = false;
     leaveBroker();
     connection.disconnect().whenCompleteAsync((ok, error) -> then.run(), serial);
   }

@@ -17,14 +17,15 @@
  *   <li>{@code failures.percent}: failures / (connect attempts + publishes + subscribes + expects).
  *   <li>{@code delivery.lost}: messages an {@code expect} waited for in vain, for users holding a QoS &ge; 1
  *       subscription (QoS 0 may be dropped by design; its shortfall is only an {@code expect-timeout}).
- *   <li>{@code stickiness.*}: every connect after a user's first whose marker names a broker is a reconnect;
- *       sticky when the previous known marker named the same broker. 100% when there were none.
+ *   <li>{@code stickiness.*}: a reconnect whose broker can be compared with its previous connection's, by
+ *       the run's {@link io.mqttlb.loadtest.StickinessMethod}, is sticky or moved; the others are not counted.
+ *       Not measured (NaN, null in summary.json, an assertion on it fails) when none could be compared.
  *   <li>{@code brokers}: each user counted once, at the broker of its last connection; the series counts
  *       users connected per broker at each second.
  * </ul>
  *
  * Failure causes: {@code connect-timeout}, {@code connection-refused}, {@code connack-refused},
- * {@code connection-closed}, {@code connect-failed}, {@code connection-lost}, {@code marker-timeout},
+ * {@code connection-closed}, {@code connect-failed}, {@code connection-lost},
  * {@code marker-subscribe-failed}, {@code subscribe-failed}, {@code publish-failed}, {@code expect-timeout},
  * {@code not-connected}, {@code unfinished} (still running at the end of the drain time), {@code engine-error}.
  */

@@ -64,6 +64,7 @@ class LoadtestCommandTest {
     assertEquals(1, run.exitCode(), run.toString());
     assertTrue(run.out().contains("FAILED connects.total gte 1000 (actual 6)"), run.toString());
     assertTrue(run.out().contains("OK     delivery.lost eq 0 (actual 0)"), run.toString());
+    assertTrue(run.out().contains("stickiness – (not measured by markers: nobody reconnected)"), run.toString());
     assertTrue(Files.exists(report.resolve("index.html")));
     JsonObject summary = new JsonObject(Files.readString(report.resolve("summary.json")));
     assertSchema(summary);
@@ -110,12 +111,17 @@ class LoadtestCommandTest {
     assertEquals(2, CliRun.of("loadtest", TinySimulation.class.getName()).exitCode(), "no targets anywhere");
     assertEquals(2, CliRun.of("loadtest", TinySimulation.class.getName(), "--targets", target(), "--brokers", "b1").exitCode());
     assertEquals(2, CliRun.of("loadtest", TinySimulation.class.getName(), "--targets", target(), "--duration-scale", "0").exitCode());
+    CliRun unknownMethod = CliRun.of("loadtest", TinySimulation.class.getName(), "--targets", target(), "--stickiness", "guess");
+    assertEquals(2, unknownMethod.exitCode());
+    assertTrue(unknownMethod.err().contains("unknown stickiness method \"guess\"; expected markers, session-present"
+        + " or connection-events"), unknownMethod.toString());
   }
 
   /** The keys and types of summary.json that the HTML report reads. */
   static void assertSchema(JsonObject s) {
     assertEquals(Set.of("simulation", "description", "startedAt", "durationMillis", "targets", "ok", "totals", "latency",
-        "failuresByCause", "stickiness", "brokers", "assertions", "series"), s.fieldNames());
+        "failuresByCause", "stickiness", "warnings", "brokers", "assertions", "series"), s.fieldNames());
+    s.getJsonArray("warnings").forEach(w -> assertTrue(w instanceof String));
     assertTrue(s.getValue("startedAt") instanceof String && s.getValue("durationMillis") instanceof Number);
     assertTrue(s.getValue("targets") instanceof JsonArray && s.getValue("ok") instanceof Boolean);
     assertEquals(Set.of("users", "connects", "connectsPerSec", "messagesSent", "messagesReceived", "messagesPerSec",
@@ -126,7 +132,17 @@ class LoadtestCommandTest {
       assertEquals(Set.of("count", "min", "p50", "p95", "p99", "max", "mean"), latency.fieldNames(), kind);
       latency.forEach(e -> assertTrue(e.getValue() == null || e.getValue() instanceof Number, kind + "." + e.getKey()));
     }
-    assertEquals(Set.of("reconnects", "sameBroker", "moved", "percent"), s.getJsonObject("stickiness").fieldNames());
+    // Not measured (no reconnect could be classified): method, moved and percent are null, and note says why.
+    JsonObject sticky = s.getJsonObject("stickiness");
+    assertEquals(Set.of("method", "tried", "reconnects", "sameBroker", "moved", "percent", "note"), sticky.fieldNames());
+    assertTrue(Set.of("markers", "session-present", "connection-events").contains(sticky.getString("tried")));
+    assertTrue(sticky.getValue("reconnects") instanceof Number && sticky.getValue("sameBroker") instanceof Number);
+    if (sticky.getValue("percent") == null) {
+      assertTrue(sticky.getValue("method") == null && sticky.getValue("moved") == null && sticky.getValue("note") instanceof String);
+    } else {
+      assertEquals(sticky.getString("tried"), sticky.getString("method"));
+      assertTrue(sticky.getValue("moved") instanceof Number && sticky.getValue("note") == null);
+    }
     for (Object a : s.getJsonArray("assertions")) {
       assertEquals(Set.of("metric", "op", "expected", "actual", "ok"), ((JsonObject) a).fieldNames());
     }

@@ -2,6 +2,7 @@ package io.mqttlb.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
@@ -18,11 +19,16 @@ import io.mqttlb.loadtest.Target;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.MosquittoBroker;
+import io.mqttlb.loadtest.AssertionResult;
+import io.mqttlb.loadtest.StickinessMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,7 +38,9 @@ import org.junit.jupiter.api.Test;
  * The load-test engine against real Mosquitto brokers: through two standalone nodes in hash mode
  * (which route alike), every reconnect through the other node reaches the same broker; straight at
  * the brokers, reconnecting through the next one moves every client. The same simulation measures
- * both, so stickiness is measured, not assumed.
+ * both, so stickiness is measured, not assumed: by the brokers' retained markers, and again by
+ * CONNACK's session-present flag (Mosquitto brokers share no sessions). Without markers nothing
+ * is measured, and the report says so instead of 100%.
  */
 class LoadTestEndToEndTest {
   private static final int USERS_PER_PROTOCOL = 25;
@@ -62,9 +70,14 @@ class LoadTestEndToEndTest {
 
   /** Persistent 3.1.1 and 5 clients: publish to themselves, expect it, drop, come back through the next target, again. */
   private static Simulation simulation() {
+    return simulation("");
+  }
+
+  /** As {@link #simulation()}, with client ids of their own: sessions left by other tests cannot answer for them. */
+  private static Simulation simulation(String clientIdTag) {
     return Simulation.simulation("e2e-reconnect")
         .markerTopic(MosquittoBroker.MARKER_TOPIC)
-        .scenarios(devices("v5-", 5), devices("v3-", 3))
+        .scenarios(devices(clientIdTag + "v5-", 5), devices(clientIdTag + "v3-", 3))
         .assertions(
             Assertion.metric("delivery.lost").eq(0),
             Assertion.metric("failures.total").eq(0));
@@ -106,7 +119,9 @@ class LoadTestEndToEndTest {
     assertEquals(users, stickiness.getLong("reconnects"));
     assertEquals(users, stickiness.getLong("sameBroker"));
     assertEquals(100.0, stickiness.getDouble("percent"));
+    assertEquals("markers", stickiness.getString("method"));
     assertEquals(100.0, result.metric("stickiness.percent"));
+    assertEquals(new JsonArray(), summary.getJsonArray("warnings"));
     // every user counted once, at the broker the ring gives its client id
     JsonObject brokers = summary.getJsonObject("brokers");
     assertEquals(users, brokers.stream().mapToLong(e -> ((Number) e.getValue()).longValue()).sum());
@@ -181,5 +196,113 @@ class LoadTestEndToEndTest {
     JsonObject perBroker = summary.getJsonObject("brokers");
     assertEquals(3, perBroker.size(), perBroker.encode());
     System.out.println("straight at the brokers: " + stickiness.encode() + " " + perBroker.encode());
+  }
+
+  /**
+   * The brokers hold no retained message on the marker topic: no reconnect can be classified. The
+   * stickiness assertion fails saying "not measured" (it would have passed on the old 100%), the
+   * missing marker is one warning naming --brokers, and no user counts a failure for it.
+   */
+  @Test
+  void withoutMarkersStickinessIsNotMeasuredAndItsAssertionFailsSayingSo() throws Exception {
+    List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
+    Simulation unmarked = simulation("nm-").markerTopic("lt/no-broker-holds-this")
+        .assertions(Assertion.metric("stickiness.percent").gte(99.9));
+    List<String> lines = new ArrayList<>();
+    LoadTestResult result = LoadTest.run(unmarked, new LoadTestOptions().setTargets(nodes)
+        .setMarkerWait(Duration.ofMillis(300)).setConsole(lines::add));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertEquals(0L, stickiness.getLong("reconnects"), summary.encodePrettily());
+    assertNull(stickiness.getValue("percent"));
+    assertNull(stickiness.getValue("method"));
+    assertNull(stickiness.getValue("moved"));
+    assertEquals("markers", stickiness.getString("tried"));
+    assertEquals("no broker held a marker (publish them with --brokers)", stickiness.getString("note"));
+    assertTrue(Double.isNaN(result.metric("stickiness.percent")));
+
+    JsonObject totals = summary.getJsonObject("totals");
+    assertEquals(2L * users, totals.getLong("connects"), "a missing marker fails no connect");
+    assertEquals(0L, totals.getLong("failures"), summary.getJsonObject("failuresByCause").encode());
+    JsonArray warnings = summary.getJsonArray("warnings");
+    assertEquals(1, warnings.size(), warnings.encodePrettily());
+    assertTrue(warnings.getString(0).startsWith("no retained marker on lt/no-broker-holds-this within 300 ms"), warnings.getString(0));
+    assertTrue(warnings.getString(0).contains("--brokers id=host:port"), warnings.getString(0));
+    assertEquals(1, lines.stream().filter(l -> l.startsWith("warning: no retained marker")).count(), lines.toString());
+
+    assertFalse(result.ok(), "an assertion on a figure nobody measured fails");
+    AssertionResult sticky = result.assertions().get(2);
+    assertEquals("stickiness.percent", sticky.assertion().metric());
+    assertFalse(sticky.ok());
+    assertEquals("FAILED stickiness.percent gte 99.9 (actual not measured)", sticky.toString());
+    assertEquals("not measured", summary.getJsonArray("assertions").getJsonObject(2).getString("actual"));
+    assertTrue(result.assertions().get(0).ok() && result.assertions().get(1).ok(), "delivery and failures still hold");
+  }
+
+  @Test
+  void bySessionPresentThroughTheTierEveryResumedSessionIsFound() throws Exception {
+    List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
+    Simulation bySession = simulation("sp-tier-").markerTopic(null).assertions(Assertion.metric("stickiness.percent").eq(100));
+    LoadTestResult result = LoadTest.run(bySession, new LoadTestOptions().setTargets(nodes)
+        .setStickiness(StickinessMethod.SESSION_PRESENT));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    assertTrue(result.ok(), summary.encodePrettily());
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertEquals("session-present", stickiness.getString("method"));
+    assertEquals(users, stickiness.getLong("reconnects"), "each user's one reconnect, 3.1.1 and 5 alike");
+    assertEquals(users, stickiness.getLong("sameBroker"));
+    assertEquals(0L, stickiness.getLong("moved"));
+    assertEquals(new JsonObject(), summary.getJsonObject("brokers"), "session-present does not name brokers");
+  }
+
+  @Test
+  void bySessionPresentStraightAtTheBrokersReconnectingThroughTheNextOneMovesEveryClient() throws Exception {
+    List<Target> brokers = tier.brokers.stream().map(b -> new Target("127.0.0.1", b.port())).toList();
+    Simulation bySession = simulation("sp-direct-").markerTopic(null)
+        .assertions(Assertion.metric("stickiness.percent").gte(99.9));
+    LoadTestResult result = LoadTest.run(bySession, new LoadTestOptions().setTargets(brokers)
+        .setStickiness(StickinessMethod.SESSION_PRESENT));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertEquals("session-present", stickiness.getString("method"), summary.encodePrettily());
+    assertEquals(users, stickiness.getLong("reconnects"));
+    assertEquals(users, stickiness.getLong("moved"));
+    assertEquals(0.0, stickiness.getDouble("percent"));
+    assertEquals(0.0, result.metric("stickiness.percent"));
+    assertFalse(result.ok());
+    assertEquals("FAILED stickiness.percent gte 99.9 (actual 0)", result.assertions().get(2).toString());
+  }
+
+  /**
+   * Mosquitto grants the subscription to EMQX's connection events but publishes none: the run says
+   * so once and reports stickiness as not measured rather than guessing.
+   */
+  @Test
+  void connectionEventsFromBrokersThatPublishNoneMeasureNothingAndSaySo() throws Exception {
+    List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
+    Map<String, Target> brokers = new LinkedHashMap<>();
+    tier.brokers.forEach(b -> brokers.put(b.id(), new Target("127.0.0.1", b.port())));
+    Simulation byEvents = simulation("ce-").markerTopic(null).assertions(Assertion.metric("stickiness.moved").eq(0));
+    LoadTestResult result = LoadTest.run(byEvents, new LoadTestOptions().setTargets(nodes).setBrokers(brokers)
+        .setStickiness(StickinessMethod.CONNECTION_EVENTS).setMarkerWait(Duration.ofMillis(300)));
+    JsonObject summary = result.summary();
+
+    int users = 2 * USERS_PER_PROTOCOL;
+    JsonObject stickiness = summary.getJsonObject("stickiness");
+    assertNull(stickiness.getValue("percent"), summary.encodePrettily());
+    assertEquals("connection-events", stickiness.getString("tried"));
+    assertEquals("no connection event came (the brokers publish none to the event monitor)", stickiness.getString("note"));
+    assertEquals(2L * users, summary.getJsonObject("totals").getLong("connects"));
+    assertEquals(0L, summary.getJsonObject("totals").getLong("failures"));
+    JsonArray warnings = summary.getJsonArray("warnings");
+    assertEquals(1, warnings.size(), warnings.encodePrettily());
+    assertTrue(warnings.getString(0).startsWith("no connection event for a client within 300 ms"), warnings.getString(0));
+    assertEquals("FAILED stickiness.moved eq 0 (actual not measured)", result.assertions().get(2).toString());
   }
 }

@@ -39,6 +39,7 @@ public final class HtmlReport {
     JsonObject totals = summary.getJsonObject("totals", new JsonObject());
     JsonObject latency = summary.getJsonObject("latency", new JsonObject());
     header(page, summary, name);
+    warnings(page, summary.getJsonArray("warnings", new JsonArray()));
     cards(page, totals, latency, summary.getValue("stickiness"));
     page.html("<div class=\"cols\">\n<section>\n");
     totals(page, totals);
@@ -88,7 +89,7 @@ public final class HtmlReport {
     card(page, HtmlPage.number(totals.getValue("messagesPerSec"), 1), "messages/s");
     card(page, HtmlPage.number(totals.getValue("failuresPercent"), 2) + " %", "failures");
     Object sticky = stickiness instanceof JsonObject s ? s.getValue("percent") : null;
-    card(page, HtmlPage.number(sticky, 2) + " %", "sticky reconnects");
+    card(page, sticky instanceof Number ? HtmlPage.number(sticky, 2) + " %" : "–", "sticky reconnects");
     page.html("</div>\n");
   }
 
@@ -214,14 +215,38 @@ public final class HtmlReport {
         .html("\"></div></section>\n");
   }
 
+  /** The run's warnings, above the figures they qualify (summaries from before warnings existed have none). */
+  private static void warnings(HtmlPage page, JsonArray warnings) {
+    if (warnings.isEmpty()) {
+      return;
+    }
+    page.html("<section class=\"warnings\">\n<h2>Warnings</h2>\n<ul>\n");
+    for (Object warning : warnings) {
+      page.html("<li>").text(String.valueOf(warning)).html("</li>\n");
+    }
+    page.html("</ul>\n</section>\n");
+  }
+
   private static void stickiness(HtmlPage page, Object value) {
     page.html("<h2>Stickiness</h2>\n");
     if (!(value instanceof JsonObject s)) {
-      page.html("<p class=\"muted\">Not measured (no marker topic).</p>\n");
+      page.html("<p class=\"muted\">Not measured.</p>\n");
       return;
     }
-    page.html("<p class=\"muted\">Reconnects that reached the same broker as the connection before, "
-        + "learned from the broker's retained marker.</p>\n<table class=\"data stickiness\">\n<tbody>\n");
+    Object method = s.getValue("method");
+    if (!(s.getValue("percent") instanceof Number) || method == null) {
+      String tried = s.getValue("tried") == null ? "" : " by " + s.getValue("tried");
+      String note = s.getValue("note") == null ? "" : ": " + s.getValue("note");
+      page.html("<p class=\"muted not-measured\">").text("Not measured" + tried + note + ".").html("</p>\n")
+          .html("<table class=\"data stickiness\">\n<tbody>\n");
+      row(page, "Sticky", "–");
+      page.html("</tbody>\n</table>\n");
+      return;
+    }
+    page.html("<p class=\"muted\">Reconnects that reached the same broker as the connection before, ")
+        .text(METHODS.getOrDefault(method.toString(), "measured by " + method))
+        .html(".</p>\n<table class=\"data stickiness\">\n<tbody>\n");
+    row(page, "Method", method.toString());
     row(page, "Reconnects", HtmlPage.number(s.getValue("reconnects"), 0));
     row(page, "Same broker", HtmlPage.number(s.getValue("sameBroker"), 0));
     row(page, "Moved", HtmlPage.number(s.getValue("moved"), 0));
@@ -230,6 +255,11 @@ public final class HtmlReport {
         .html("</td><td class=\"bar\">").html(bar(percent instanceof Number n ? n.doubleValue() : 0))
         .html("</td></tr>\n</tbody>\n</table>\n");
   }
+
+  private static final Map<String, String> METHODS = Map.of(
+      "markers", "learned from each broker's retained marker",
+      "session-present", "learned from CONNACK's session-present flag on reconnects that resume a persistent session",
+      "connection-events", "learned from the brokers' connection events");
 
   private static void brokers(HtmlPage page, JsonObject brokers) {
     page.html("<h2>Clients per broker at the end</h2>\n");

@@ -75,11 +75,33 @@ class HtmlReportTest {
     summary.put("stickiness", null).put("failuresByCause", new JsonObject()).put("brokers", new JsonObject())
         .put("assertions", new JsonArray()).put("series", new JsonArray());
     String html = HtmlReport.render(summary);
-    assertTrue(html.contains("Not measured (no marker topic)."));
+    assertTrue(html.contains("<p class=\"muted\">Not measured.</p>"), "a summary without a stickiness object");
     assertTrue(html.contains("No failures."));
     assertTrue(html.contains("No assertions."));
     assertTrue(html.contains("No broker distribution recorded."));
     assertTrue(html.matches("(?s).*<th>Publish to receive</th>(<td class=\"num\">–</td>){7}</tr>.*"));
+  }
+
+  @Test
+  void stickinessNotMeasuredShowsADashAndWhyNeverAPercentage() {
+    JsonObject summary = SampleSummary.reconnectStorm();
+    summary.put("stickiness", new JsonObject().putNull("method").put("tried", "markers").put("reconnects", 0)
+        .put("sameBroker", 0).putNull("moved").putNull("percent").put("note", "no broker held a marker (publish them with --brokers)"))
+        .put("warnings", new JsonArray().add("no retained marker on mqttlb/broker: use --brokers"));
+    String html = HtmlReport.render(summary);
+    assertTrue(html.contains("Not measured by markers: no broker held a marker (publish them with --brokers)."), html);
+    assertTrue(html.contains("<tr><th>Sticky</th><td class=\"num\">–</td></tr>"));
+    assertTrue(html.contains("<div class=\"value\">–</div><div class=\"label\">sticky reconnects</div>"));
+    assertFalse(html.contains("100.00 %"));
+    assertTrue(html.contains("<li>no retained marker on mqttlb/broker: use --brokers</li>"));
+  }
+
+  @Test
+  void theStickinessMethodIsNamed() {
+    String html = HtmlReport.render(SampleSummary.reconnectStorm());
+    assertTrue(html.contains("<tr><th>Method</th><td class=\"num\">markers</td></tr>"));
+    assertTrue(html.contains("learned from each broker&#39;s retained marker"), html);
+    assertFalse(html.contains("<section class=\"warnings\">"), "no warnings, no section");
   }
 
   @Test
