@@ -60,7 +60,10 @@ class ClusterSplitBrainIT {
     // Before the freeze: b3 is down for every node (the victim votes it down too), and the table holds
     // an override that the majority will remove while the victim is frozen.
     tier.killBroker("b3");
-    tier.awaitAll(Duration.ofSeconds(10), "b3 down", node -> !tier.brokersById(node).get("b3").getBoolean("healthy"));
+    tier.awaitAll(Duration.ofSeconds(10), "b3 down, lb-" + victim + " among those who see it down", node -> {
+      JsonObject b3 = tier.brokersById(node).get("b3");
+      return !b3.getBoolean("healthy") && b3.getJsonArray("seenDownBy").contains("lb-" + victim);
+    });
     String removedKey = "removed-while-frozen";
     tier.putOverride(victim, removedKey, "b1");
     tier.awaitAll(Duration.ofSeconds(5), "the override " + removedKey,
@@ -76,14 +79,30 @@ class ClusterSplitBrainIT {
     // b2 is re-weighted.
     tier.restartBroker("b3");
     awaitOn(List.of(a, b), "b3 up on the majority", node -> tier.brokersById(node).get("b3").getBoolean("healthy"));
-    tier.setMode(a, "table");
     String addedKey = "set-while-frozen";
-    tier.putOverride(a, addedKey, "b3");
-    assertEquals(200, tier.delete(b, "/api/v1/table/" + removedKey).status());
-    tier.setWeight(b, "b2", 3);
     List<String> majorityBrokers = List.of(brokerLine("b1", 1), brokerLine("b2", 3), brokerLine("b3", 1));
-    awaitOn(List.of(a, b), "the majority's changes", node -> tier.mode(node).equals("table")
-        && tier.brokerList(node).equals(majorityBrokers) && tier.tableEntries(node).equals(Map.of(addedKey, "override:b3")));
+    // On a loaded 2-core machine the two survivors can miss each other's heartbeats too and split in
+    // two halves of one; the merge then keeps one half's changes (as docs/split-brain.md says). The
+    // test needs the majority to agree, so it makes the changes again until both show them.
+    for (int attempt = 1; ; attempt++) {
+      tier.awaitMembers(a, 2);
+      tier.awaitMembers(b, 2);
+      tier.setMode(a, "table");
+      tier.putOverride(a, addedKey, "b3");
+      tier.delete(b, "/api/v1/table/" + removedKey);
+      tier.setWeight(b, "b2", 3);
+      boolean agreed = ClusterTier.poll(Duration.ofSeconds(10), 50, () -> List.of(a, b).stream().allMatch(node ->
+          tier.mode(node).equals("table") && tier.brokerList(node).equals(majorityBrokers)
+              && tier.tableEntries(node).equals(Map.of(addedKey, "override:b3"))));
+      if (agreed) {
+        break;
+      }
+      assertTrue(attempt < 3, "lb-" + a + " and lb-" + b + " did not agree on the majority's changes after " + attempt
+          + " attempts: " + tier.mode(a) + " " + tier.brokerList(a) + " " + tier.tableEntries(a) + " / " + tier.mode(b)
+          + " " + tier.brokerList(b) + " " + tier.tableEntries(b));
+      System.err.printf("lb-%d and lb-%d disagree on the majority's changes (they split from each other too?): "
+          + "making them again%n", a, b);
+    }
     Map<String, String> majorityTable = tier.tableEntries(a);
     System.err.printf("the majority changed the tier %d ms after the freeze; resuming lb-%d%n", millisSince(freezing), victim);
 
