@@ -2,6 +2,7 @@ package io.mqttlb.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MultiMapConfig;
+import com.hazelcast.config.ReplicatedMapConfig;
 import java.io.FileNotFoundException;
 import java.nio.file.Path;
 
@@ -22,15 +23,25 @@ public final class HazelcastSetup {
     Config config = read(file);
     // Vert.x's event bus keeps its subscriptions in this multimap and needs set semantics.
     config.getMultiMapConfig("__vertx.subs").setValueCollectionType(MultiMapConfig.ValueCollectionType.SET);
-    // A joining node must not route on an empty copy of the shared state: reads of mqttlb's
+    // How the maps merge after a split (see MergePolicies), then, for every one of them:
+    // a joining node must not route on an empty copy of the shared state: reads of mqttlb's
     // replicated maps wait until the initial copy from the other members has arrived.
     // Statistics of a replicated map are computed by walking every entry, every few seconds: with a
     // sticky table of a million entries that is a steady CPU cost for numbers mqttlb's own metrics give.
-    config.getReplicatedMapConfig(HazelcastStateStore.PREFIX + "*").setAsyncFillup(false).setStatisticsEnabled(false);
+    MergePolicies.complete(config);
+    for (ReplicatedMapConfig map : config.getReplicatedMapConfigs().values()) {
+      if (map.getName().startsWith(HazelcastStateStore.PREFIX)) {
+        map.setAsyncFillup(false).setStatisticsEnabled(false);
+      }
+    }
     config.getMemberAttributeConfig().setAttribute(HazelcastStateStore.NODE_ATTRIBUTE, nodeId);
     defaultProperty(config, "hazelcast.logging.type", "slf4j");
     defaultProperty(config, "hazelcast.phone.home.enabled", "false");
     defaultProperty(config, "hazelcast.shutdownhook.enabled", "false"); // the node leaves the cluster itself
+    // A node cut off past the heartbeat timeout comes back as a cluster of its own and routes on its
+    // own copy until it merges: look for that every 5 s, not first after 300 s and then every 120 s.
+    defaultProperty(config, "hazelcast.merge.first.run.delay.seconds", "5");
+    defaultProperty(config, "hazelcast.merge.next.run.delay.seconds", "5");
     return config;
   }
 

@@ -39,6 +39,11 @@ public final class LocalStateStore implements StateStore {
   public void onMembersChange(Runnable listener) {
   }
 
+  /** A lone node has no cluster to merge into: nothing to run. */
+  @Override
+  public void onClusterMerge(Runnable beforeMerge, Runnable afterMerge) {
+  }
+
   @Override
   public boolean clustered() {
     return false;

@@ -38,5 +38,16 @@ public interface StateStore {
    */
   void onMembersChange(Runnable listener);
 
+  /**
+   * Runs {@code beforeMerge} when this node, cut off from the cluster long enough to be counted out
+   * (a network split, a frozen process), starts merging back into the larger cluster, while its maps
+   * still hold its own copy; and {@code afterMerge} once it is a member again and its maps hold the
+   * merged state. Merging replaces the node's copy without entry events: whatever follows a map
+   * through {@link SharedMap#onEntryChange} must read it again then. {@code beforeMerge} runs on a
+   * Hazelcast thread, {@code afterMerge} on one of the store's. A standalone store never merges and
+   * never runs them.
+   */
+  void onClusterMerge(Runnable beforeMerge, Runnable afterMerge);
+
   boolean clustered();
 }

@@ -137,6 +137,17 @@ final class TableMirror implements EntryChanges {
     }
   }
 
+  /**
+   * Makes the copy equal to {@code stored} (the shared map's entries), dropping keys it lacks. For
+   * when the shared map was replaced without entry events: after this node merged back into a cluster.
+   * An event that lands while this runs may be overwritten by the older copy until its key changes
+   * again; a merge is rare and its moment unplanned, so that window is accepted.
+   */
+  void refill(Map<String, String> stored) {
+    entries.keySet().removeIf(key -> !stored.containsKey(key));
+    stored.forEach(this::put);
+  }
+
   @Override
   public void cleared() {
     entries.clear();

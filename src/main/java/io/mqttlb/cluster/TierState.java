@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,13 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final TableMirror stickyTable;
   private final StickyWriter stickyWriter;
   private final Duration stickyTtl;
+  private final List<Runnable> routingListeners = new CopyOnWriteArrayList<>();
+  /** This node's copy as it was when a merge back into the cluster began; null between merges. */
+  private volatile HeldAtMerge heldAtMerge;
+
+  /** The small maps in full and the sticky table's size, as this node held them. */
+  private record HeldAtMerge(Map<String, String> brokers, Map<String, String> settings,
+                             Map<String, String> overrides, int sticky) {}
 
   private TierState(StateStore store, Duration stickyTtl, long maxEntries) {
     this.store = store;
@@ -79,6 +87,7 @@ public final class TierState implements RoutingTable, AutoCloseable {
     }
     state.awaitLocalCopies();
     state.stickyWriter.start();
+    store.onClusterMerge(() -> state.beforeMerge(config.nodeId()), () -> state.afterMerge(config.nodeId()));
     return state;
   }
 
@@ -193,10 +202,56 @@ public final class TierState implements RoutingTable, AutoCloseable {
     settings.put(MODE, mode.label());
   }
 
-  /** Runs {@code listener} after the broker set, the mode or a drained flag changed, on any thread. */
+  /**
+   * Runs {@code listener} after the broker set, the mode or a drained flag changed, and after this
+   * node merged back into the cluster, on any thread.
+   */
   public void onRoutingChange(Runnable listener) {
     brokers.onChange(listener);
     settings.onChange(listener);
+    routingListeners.add(listener);
+  }
+
+  // ---- merging back after a split ----
+
+  private void beforeMerge(String nodeId) {
+    HeldAtMerge held = new HeldAtMerge(brokers.copy(), settings.copy(), overrides.copy(), sticky.size());
+    heldAtMerge = held;
+    log.warn("node {} was cut off from the tier and merges back into it; the tier's state wins over this node's copy, "
+        + "which holds brokers {}, settings {}, {} overrides and {} sticky entries", nodeId, held.brokers(),
+        held.settings(), held.overrides().size(), held.sticky());
+  }
+
+  /**
+   * The merge replaced this node's copy with the cluster's (the merge policies decide what of this
+   * node's own survives) without entry events: the mirrors and the routing snapshot read the maps
+   * again, and every entry this node held that did not survive is logged.
+   */
+  private void afterMerge(String nodeId) {
+    overrideTable.refill(overrides.copy());
+    stickyTable.refill(sticky.copy());
+    routingListeners.forEach(Runnable::run);
+    HeldAtMerge held = heldAtMerge;
+    heldAtMerge = null;
+    if (held != null) {
+      logLosses(nodeId, held);
+    }
+  }
+
+  private void logLosses(String nodeId, HeldAtMerge held) {
+    List<String> lost = new ArrayList<>();
+    MergeLosses.of(held.brokers(), brokers.copy()).forEach(line -> lost.add("broker " + line));
+    MergeLosses.of(held.settings(), settings.copy()).forEach(line -> lost.add("setting " + line));
+    MergeLosses.of(held.overrides(), overrides.copy()).forEach(line -> lost.add("override " + line));
+    int stickyNow = sticky.size();
+    if (lost.isEmpty()) {
+      log.info("node {} merged back into the tier after a split and lost nothing it held (sticky entries: {} before, "
+          + "{} now)", nodeId, held.sticky(), stickyNow);
+      return;
+    }
+    log.warn("node {} merged back into the tier after a split; the tier's state won and {} of this node's entries "
+        + "were dropped (sticky entries: {} before, {} now):", nodeId, lost.size(), held.sticky(), stickyNow);
+    lost.forEach(line -> log.warn("node {} dropped {}", nodeId, line));
   }
 
   public List<String> members() {

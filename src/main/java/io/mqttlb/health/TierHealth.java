@@ -40,6 +40,8 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
   private final ExecutorService background;
   private final AtomicBoolean recomputeScheduled = new AtomicBoolean();
   private final Map<String, Instant> since = new ConcurrentHashMap<>();
+  /** This node's last observation of each broker: up or not. */
+  private final Map<String, Boolean> observed = new ConcurrentHashMap<>();
   private volatile HealthVotes votes = HealthVotes.NONE;
   /**
    * A private {@code HashSet}, never changed once published: its lookups compare the ids' cached
@@ -76,19 +78,43 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
   /** Starts following the map and the membership, and computes the first verdict. */
   public void start() {
     observations.onChange(this::requestRecompute);
-    store.onMembersChange(this::requestRecompute);
+    store.onMembersChange(this::republish);
+    store.onClusterMerge(() -> { }, this::republish);
+    requestRecompute();
+  }
+
+  /**
+   * Writes every current observation of this node's again, then recomputes; on every change of the
+   * membership and after this node merged back into the cluster. The checker writes only when its
+   * view changes, but after a split the map may hold an older observation of this node's than its
+   * last one (one written while it was cut off, if the merge policy dropped it), and a node that
+   * merged back gets other nodes' current observations as events this way (see docs/split-brain.md).
+   */
+  private void republish() {
+    // On the background thread, as every write of this node's, so that a newer observation is never overwritten.
+    runInBackground(() -> {
+      log.debug("node {} publishes its observations again {}", nodeId, observed);
+      observed.forEach((brokerId, up) ->
+          observations.put(HealthVotes.key(brokerId, nodeId), HealthVotes.value(up, System.currentTimeMillis())));
+    });
     requestRecompute();
   }
 
   /** Publishes this node's observation of a broker, in the background. Callable from any thread. */
   public void observe(String brokerId, boolean up) {
     String value = HealthVotes.value(up, System.currentTimeMillis());
-    runInBackground(() -> observations.put(HealthVotes.key(brokerId, nodeId), value));
+    runInBackground(() -> {
+      observed.put(brokerId, up);
+      observations.put(HealthVotes.key(brokerId, nodeId), value);
+    });
   }
 
   /** Withdraws this node's observation of a broker that left the broker set, in the background. */
   public void forget(String brokerId) {
-    runInBackground(() -> observations.remove(HealthVotes.key(brokerId, nodeId)));
+    runInBackground(() -> {
+      observed.remove(brokerId);
+      observations.remove(HealthVotes.key(brokerId, nodeId));
+    });
     since.remove(brokerId);
   }
 

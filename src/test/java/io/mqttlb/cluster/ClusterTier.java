@@ -75,6 +75,7 @@ public final class ClusterTier implements AutoCloseable {
   private final int[] mqttPorts = new int[NODES];
   private final int[] adminPorts = new int[NODES];
   private final Process[] processes = new Process[NODES];
+  private final boolean[] frozen = new boolean[NODES];
   private final HttpClient http = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(2))
@@ -344,6 +345,30 @@ public final class ClusterTier implements AutoCloseable {
     awaitAll(Duration.ofSeconds(5), "lists broker " + id,
         n -> brokerList(n).stream().anyMatch(b -> b.startsWith(id + "=")));
     return broker;
+  }
+
+  /**
+   * SIGSTOP of node {@code node}, by the PID of the process this tier started: the JVM stays alive
+   * but answers nothing (no Hazelcast heartbeat, no admin API), as a node in a long GC pause or on a
+   * suspended virtual machine. {@link #close()} resumes it before stopping it.
+   */
+  public void freeze(int node) throws IOException, InterruptedException {
+    signal(node, "STOP");
+    frozen[node - 1] = true;
+  }
+
+  /** SIGCONT of a node {@link #freeze} stopped: it carries on where it was stopped. */
+  public void resume(int node) throws IOException, InterruptedException {
+    signal(node, "CONT");
+    frozen[node - 1] = false;
+  }
+
+  private void signal(int node, String signal) throws IOException, InterruptedException {
+    Process process = processes[node - 1];
+    Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+    if (!kill.waitFor(5, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new AssertionError("kill -" + signal + " " + process.pid() + " (lb-" + node + ") failed");
+    }
   }
 
   public boolean isRunning(int node) {
@@ -773,6 +798,15 @@ public final class ClusterTier implements AutoCloseable {
   /** Stops every node (SIGTERM, then SIGKILL after a grace period) and every broker this tier started. */
   @Override
   public void close() {
+    for (int node = 1; node <= NODES; node++) {
+      if (frozen[node - 1] && isRunning(node)) {
+        try {
+          resume(node); // a stopped JVM would sit out SIGTERM's grace period
+        } catch (IOException | InterruptedException | AssertionError e) {
+          processes[node - 1].destroyForcibly();
+        }
+      }
+    }
     for (Process process : processes) {
       if (process != null && process.isAlive()) {
         process.destroy();

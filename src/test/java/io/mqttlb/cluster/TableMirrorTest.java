@@ -196,4 +196,18 @@ class TableMirrorTest {
       target.onEntryChange(listener);
     }
   }
+
+  @Test
+  void aRefillAfterAMergeDropsWhatTheMapLacksAndTakesWhatItHolds() {
+    SharedMap map = new LocalStateStore("lb-1").map("overrides");
+    map.put("kept", TableEntry.encode("b1", 0));
+    map.put("gone", TableEntry.encode("b1", 0));
+    TableMirror mirror = TableMirror.follow(map);
+    // The merged map, as the store holds it after a merge that raised no entry events.
+    mirror.refill(Map.of("kept", TableEntry.encode("b2", 0), "new", TableEntry.encode("b3", 0)));
+    assertEquals("b2", mirror.liveBroker("kept"));
+    assertEquals("b3", mirror.liveBroker("new"));
+    assertNull(mirror.liveBroker("gone"));
+    assertEquals(2, mirror.size());
+  }
 }
