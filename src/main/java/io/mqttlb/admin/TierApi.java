@@ -230,7 +230,7 @@ final class TierApi {
     return key;
   }
 
-  private static int limit(String text) {
+  static int limit(String text) {
     if (text == null || text.isEmpty()) {
       return DEFAULT_TABLE_LIMIT;
     }

@@ -33,24 +33,31 @@ final class SimulationYaml {
   }
 
   static Simulation read(Path path) throws ConfigException {
-    SimulationYaml reader = new SimulationYaml(path.toString());
     String text;
     try {
       text = Files.readString(path);
     } catch (IOException e) {
       throw new ConfigException(path.toString(), ConfigException.WHOLE_FILE, "cannot read the simulation: " + e.getMessage(), e);
     }
+    return parse(text, path.toString(), path.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+  }
+
+  /**
+   * A simulation from its YAML text; {@code file} names it in messages, {@code defaultName} names the
+   * simulation when the text does not. Every problem is a {@link ConfigException}.
+   */
+  static Simulation parse(String text, String file, String defaultName) throws ConfigException {
+    SimulationYaml reader = new SimulationYaml(file);
     Object root;
     try {
       root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
     } catch (YAMLException e) {
-      throw new ConfigException(path.toString(), ConfigException.WHOLE_FILE, "not valid YAML: " + e.getMessage(), e);
+      throw new ConfigException(file, ConfigException.WHOLE_FILE, "not valid YAML: " + e.getMessage(), e);
     }
     if (root == null) {
-      throw new ConfigException(path.toString(), ConfigException.WHOLE_FILE, "the file is empty");
+      throw new ConfigException(file, ConfigException.WHOLE_FILE, "the file is empty");
     }
-    String fileName = path.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-    return reader.simulation(new Node(reader, "", root), fileName);
+    return reader.simulation(new Node(reader, "", root), defaultName);
   }
 
   private Simulation simulation(Node root, String defaultName) throws ConfigException {

@@ -446,8 +446,12 @@ final class ClientConnection implements RelayEnds {
   /** An exception on either channel: a missing PROXY header is a rejection, anything else a debug line and a close. */
   @Override
   public void failed(Channel channel, Throwable cause) {
-    if (cause instanceof HAProxyProtocolException || cause.getCause() instanceof HAProxyProtocolException) {
-      // The decoder has closed the channel already (so the state may read CLOSED): count it once, here.
+    // Anything thrown while the header is awaited comes from decoding it: Netty's decoder answers most
+    // malformed headers with HAProxyProtocolException (and closes the channel), but a v2 TLV whose
+    // length runs past the header ends in another exception, and must count as a bad header too.
+    if (awaitingProxyHeader || cause instanceof HAProxyProtocolException
+        || cause.getCause() instanceof HAProxyProtocolException) {
+      // The decoder may have closed the channel already (so the state may read CLOSED): count it once, here.
       if (awaitingProxyHeader) {
         awaitingProxyHeader = false;
         reject(Metrics.REASON_PROXY_HEADER, cause.getMessage(), null);

@@ -89,7 +89,17 @@ final class ServerContexts {
 
   /** The context for the server name a client asked for; the default one for no name or an unknown one. */
   SslContext forName(String serverName) {
-    return byName == null ? defaultContext : byName.map(serverName);
+    if (byName == null) {
+      return defaultContext;
+    }
+    try {
+      return byName.map(serverName);
+    } catch (IllegalArgumentException notAHostName) {
+      // The mapping normalizes names with IDN.toASCII, which throws on code points no host name has.
+      // Netty reads the ClientHello's name as US-ASCII, so any byte above 0x7F arrives as U+FFFD,
+      // one of them: such a name matches no certificate and gets the default one.
+      return defaultContext;
+    }
   }
 
   TlsFiles files() {
