@@ -205,7 +205,7 @@ class SimulationYamlTest {
         new TierOperation.Drain(Duration.ofMinutes(8), "b2", 20),
         new TierOperation.Enable(Duration.ofMinutes(14), "b2"),
         new TierOperation.Rebalance(Duration.ofMinutes(18), 20)), soak.operations());
-    assertEquals(new LeakAssertion(NodeSeries.HEAP, 1024 * 1024, LeakDetector.DEFAULT_MAX_GROWTH_PERCENT),
+    assertEquals(new LeakAssertion(NodeSeries.HEAP, 4 * 1024 * 1024, LeakDetector.DEFAULT_MAX_GROWTH_PERCENT),
         soak.leakAssertions().get(0));
     assertEquals(new LeakAssertion(NodeSeries.DIRECT, 256 * 1024, LeakDetector.DEFAULT_MAX_GROWTH_PERCENT),
         soak.leakAssertions().get(1));

@@ -1,5 +1,6 @@
 package io.mqttlb.loadtest.soak;
 
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -9,14 +10,14 @@ import java.util.Map;
  */
 public enum NodeSeries {
   /** Heap in use right after the last garbage collection: what survives, not the sawtooth of garbage. */
-  HEAP("heap", "mqttlb_heap_after_gc_bytes", Map.of(), 512 * 1024),
+  HEAP("heap", "mqttlb_heap_after_gc_bytes", Map.of(), 4 * 1024 * 1024),
   /** The JVM's direct byte buffers (NIO and Netty's unpooled direct buffers). */
   DIRECT("direct", "jvm_buffer_memory_used_bytes", Map.of("id", "direct"), 256 * 1024),
   /** Direct memory held by the data plane's pooled buffer allocator. */
   BUFFER_DIRECT("bufferDirect", "mqttlb_buffer_memory_bytes", Map.of("area", "direct"), 1024 * 1024),
   /** Open file descriptors: each relayed client holds two sockets. */
-  FDS("fds", "process_files_open_files", Map.of(), 10),
-  THREADS("threads", "jvm_threads_live_threads", Map.of(), 1),
+  FDS("fds", "process_files_open_files", Map.of(), 20),
+  THREADS("threads", "jvm_threads_live_threads", Map.of(), 6),
   /** How late a task ran on the most delayed event loop, recently. */
   EVENT_LOOP_LAG("eventLoopLag", "mqttlb_event_loop_lag_seconds", Map.of(), 0.01);
 
@@ -25,8 +26,8 @@ public enum NodeSeries {
   final Map<String, String> labels;
   /**
    * The slope limit per minute the report judges this series by when no {@code noLeak} assertion
-   * names it: on the order of what one leaked object per relayed client per minute would cost in a
-   * soak of a few hundred clients, well above the noise of a steady node.
+   * names it: above what a steady node drifts (for the heap, the promotion of garbage between full
+   * collections), below what a leak per connect costs at a few dozen connects a second.
    */
   public final double defaultMaxSlopePerMinute;
 
@@ -59,13 +60,13 @@ public enum NodeSeries {
     }
     if (bytes()) {
       double abs = Math.abs(value);
-      return abs >= 1 << 20 ? String.format(java.util.Locale.ROOT, "%.1f MiB", value / (1 << 20))
-          : String.format(java.util.Locale.ROOT, "%.1f KiB", value / 1024);
+      return abs >= 1 << 20 ? String.format(Locale.ROOT, "%.1f MiB", value / (1 << 20))
+          : String.format(Locale.ROOT, "%.1f KiB", value / 1024);
     }
     if (this == EVENT_LOOP_LAG) {
-      return String.format(java.util.Locale.ROOT, "%.4f s", value);
+      return String.format(Locale.ROOT, "%.4f s", value);
     }
-    return String.format(java.util.Locale.ROOT, "%.2f", value);
+    return String.format(Locale.ROOT, "%.2f", value);
   }
 
   /** Whether values are bytes (reports print them in KiB/MiB). */
