@@ -12,6 +12,7 @@ import io.mqttlb.loadtest.Target;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
@@ -70,6 +71,16 @@ final class LoadtestCommand implements Callable<Integer> {
   @Option(names = "--duration-scale", defaultValue = "1", paramLabel = "F", description = "Multiplies every duration (default ${DEFAULT-VALUE}).")
   double durationScale;
 
+  @Option(names = "--nodes-admin", split = ",", paramLabel = "URL",
+      description = "The tier nodes' admin API URLs (http://host:port): their resources are sampled every 10 s for the"
+          + " report and noLeak assertions, and the simulation's tier operations go to the first that answers.")
+  List<URI> nodesAdmin;
+
+  @Option(names = "--admin-token", paramLabel = "T", defaultValue = "${env:" + AdminClientOptions.TOKEN_VARIABLE + "}",
+      description = "Bearer token of the nodes' admin API (default: env " + AdminClientOptions.TOKEN_VARIABLE
+          + ", which keeps it out of ps).")
+  String adminToken;
+
   @Option(names = "--quiet", description = "No progress lines.")
   boolean quiet;
 
@@ -98,6 +109,10 @@ final class LoadtestCommand implements Callable<Integer> {
       }
       options.setDurationScale(durationScale);
       options.setStickiness(StickinessMethod.of(stickiness));
+      if (nodesAdmin != null) {
+        options.setNodesAdmin(nodesAdmin);
+      }
+      options.setAdminToken(adminToken);
       if (options.getTargets() == null && sim.targets().isEmpty()) {
         throw new IllegalArgumentException("no targets: give --targets host:port,... (or mqtts://, ws://, wss:// targets)"
             + " or list targets in the simulation");
@@ -128,11 +143,12 @@ final class LoadtestCommand implements Callable<Integer> {
       return Main.EXIT_FAILURE;
     }
     printSummary(out, result.summary());
-    if (!result.assertions().isEmpty()) {
+    if (!result.assertions().isEmpty() || !result.leakAssertions().isEmpty()) {
       out.println("assertions:");
       for (AssertionResult assertion : result.assertions()) {
         out.println("  " + assertion);
       }
+      result.leakAssertions().forEach(leak -> out.println("  " + leak));
     }
     out.println("report: " + dir.resolve("index.html"));
     out.flush();

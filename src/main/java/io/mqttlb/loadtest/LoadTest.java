@@ -7,6 +7,8 @@ import com.hivemq.client.mqtt.MqttClientTransportConfig;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3AsyncClient;
 import io.mqttlb.loadtest.report.HtmlReport;
+import io.mqttlb.loadtest.soak.SoakMonitor;
+import io.mqttlb.loadtest.soak.SoakResult;
 import io.reactivex.schedulers.Schedulers;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,6 +57,7 @@ public final class LoadTest implements RunContext {
   private final List<MqttClientTransportConfig> transports;
   private final RunStats stats = new RunStats();
   private final ConnectionEvents connectionEvents = new ConnectionEvents();
+  private final SoakMonitor monitor;
   private final ConnectGate gate;
   private final ScheduledThreadPoolExecutor pool;
   private final MqttClientExecutorConfig clientExecutors;
@@ -80,6 +83,8 @@ public final class LoadTest implements RunContext {
       throw new IllegalArgumentException("simulation " + simulation.name() + " has no scenarios");
     }
     this.gate = new ConnectGate(options.getMaxConnectsInFlight());
+    this.monitor = new SoakMonitor(options.getNodesAdmin(), options.getAdminToken(), simulation.operations(),
+        simulation.leakAssertions(), options.getDurationScale(), options.getConsole());
     ThreadFactory threads = new ThreadFactory() {
       private final AtomicInteger count = new AtomicInteger();
 
@@ -165,6 +170,7 @@ public final class LoadTest implements RunContext {
   private LoadTestResult execute() throws InterruptedException {
     Instant startedAt = Instant.now();
     long start = System.nanoTime();
+    monitor.start(start, options.getSampleInterval());
     long injectionEnd = start;
     for (Scenario scenario : simulation.scenarios()) {
       injectionEnd = Math.max(injectionEnd, inject(scenario, start));
@@ -186,6 +192,9 @@ public final class LoadTest implements RunContext {
     while (true) {
       long now = System.nanoTime();
       boolean injected = now >= injectionEnd && openStartsPending.get() == 0;
+      if (now >= injectionEnd) {
+        monitor.endSampling();
+      }
       if (injected && running.isEmpty()) {
         break;
       }
@@ -206,8 +215,9 @@ public final class LoadTest implements RunContext {
     sampler.cancel(false);
     sampling.shutdown();
     stats.tick((end - start) / 1e9); // the last, partial second, so that the totals hold everything
+    SoakResult soak = monitor.stop();
     VirtualUser.settle(new ArrayList<>(closing), DISCONNECT_WAIT).join();
-    return result(startedAt, (end - start) / 1_000_000);
+    return result(startedAt, (end - start) / 1_000_000, soak);
   }
 
   /** Schedules a scenario's users; returns when its injection ends (nanoTime). */
@@ -261,7 +271,7 @@ public final class LoadTest implements RunContext {
     self[0].start();
   }
 
-  private LoadTestResult result(Instant startedAt, long durationMillis) {
+  private LoadTestResult result(Instant startedAt, long durationMillis, SoakResult soak) {
     double seconds = Math.max(durationMillis, 1) / 1000.0;
     Histogram connack = stats.connackTotal();
     Histogram p2r = stats.publishToReceiveTotal();
@@ -296,7 +306,7 @@ public final class LoadTest implements RunContext {
       double actual = metrics.get(assertion.metric());
       checked.add(new AssertionResult(assertion, actual, assertion.holds(actual)));
     }
-    boolean ok = checked.stream().allMatch(AssertionResult::ok);
+    boolean ok = checked.stream().allMatch(AssertionResult::ok) && soak.leaks().stream().allMatch(SoakResult.LeakResult::ok);
 
     JsonObject summary = new JsonObject()
         .put("simulation", simulation.name())
@@ -339,9 +349,19 @@ public final class LoadTest implements RunContext {
           .put("actual", r.actualText())
           .put("ok", r.ok()));
     }
+    for (SoakResult.LeakResult r : soak.leaks()) {
+      assertions.add(new JsonObject()
+          .put("metric", "noLeak." + r.assertion().series().key)
+          .put("op", "noLeak")
+          .put("expected", r.assertion().expectedText())
+          .put("actual", r.actual())
+          .put("ok", r.ok()));
+    }
     summary.put("assertions", assertions);
     summary.put("series", new JsonArray(stats.series()));
-    return new LoadTestResult(summary, metrics, checked);
+    summary.put("nodes", soak.nodes());
+    summary.put("operations", soak.operations());
+    return new LoadTestResult(summary, metrics, checked, soak.leaks());
   }
 
   /** Why no reconnect could be classified by the run's method. */

@@ -1,6 +1,8 @@
 package io.mqttlb.loadtest;
 
 import io.mqttlb.config.CaFile;
+import io.mqttlb.loadtest.soak.SoakMonitor;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -28,6 +30,9 @@ public final class LoadTestOptions {
   private StickinessMethod stickiness = StickinessMethod.MARKERS;
   private Consumer<String> console;
   private Path caFile;
+  private List<URI> nodesAdmin = List.of();
+  private String adminToken;
+  private Duration sampleInterval = SoakMonitor.DEFAULT_SAMPLE_INTERVAL;
 
   /** null: the simulation's own targets. */
   public LoadTestOptions setTargets(List<Target> targets) {
@@ -115,6 +120,47 @@ public final class LoadTestOptions {
     }
     this.caFile = caFile;
     return this;
+  }
+
+  /**
+   * The tier nodes' admin API base URLs ({@code http://127.0.0.1:8081}): each node's resources are
+   * sampled from its {@code /metrics} every {@link #setSampleInterval sample interval}, and the
+   * simulation's tier operations go to the first that answers. Empty: neither.
+   */
+  public LoadTestOptions setNodesAdmin(List<URI> nodesAdmin) {
+    for (URI uri : nodesAdmin) {
+      if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+        throw new IllegalArgumentException("nodesAdmin (" + uri + ") must be an http:// or https:// URL with a host");
+      }
+    }
+    this.nodesAdmin = List.copyOf(nodesAdmin);
+    return this;
+  }
+
+  public List<URI> getNodesAdmin() {
+    return nodesAdmin;
+  }
+
+  /** The admin API's bearer token, for the nodes that require one; null for none. */
+  public LoadTestOptions setAdminToken(String adminToken) {
+    this.adminToken = adminToken;
+    return this;
+  }
+
+  public String getAdminToken() {
+    return adminToken;
+  }
+
+  public LoadTestOptions setSampleInterval(Duration sampleInterval) {
+    if (sampleInterval.isNegative() || sampleInterval.isZero()) {
+      throw new IllegalArgumentException("sampleInterval (" + sampleInterval + ") must be positive");
+    }
+    this.sampleInterval = sampleInterval;
+    return this;
+  }
+
+  public Duration getSampleInterval() {
+    return sampleInterval;
   }
 
   public Path getCaFile() {

@@ -1,5 +1,6 @@
 package io.mqttlb.loadtest;
 
+import io.mqttlb.loadtest.soak.SoakResult;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,11 +16,14 @@ public final class LoadTestResult {
   private final JsonObject summary;
   private final Map<String, Double> metrics;
   private final List<AssertionResult> assertions;
+  private final List<SoakResult.LeakResult> leakAssertions;
 
-  LoadTestResult(JsonObject summary, Map<String, Double> metrics, List<AssertionResult> assertions) {
+  LoadTestResult(JsonObject summary, Map<String, Double> metrics, List<AssertionResult> assertions,
+                 List<SoakResult.LeakResult> leakAssertions) {
     this.summary = summary;
     this.metrics = Map.copyOf(metrics);
     this.assertions = List.copyOf(assertions);
+    this.leakAssertions = List.copyOf(leakAssertions);
   }
 
   /** summary.json's content (a copy). */
@@ -40,9 +44,14 @@ public final class LoadTestResult {
     return assertions;
   }
 
-  /** Whether every assertion holds (true without assertions). */
+  /** The {@code noLeak} assertions' results, one line each. */
+  public List<SoakResult.LeakResult> leakAssertions() {
+    return leakAssertions;
+  }
+
+  /** Whether every assertion holds, {@code noLeak} ones included (true without assertions). */
   public boolean ok() {
-    return assertions.stream().allMatch(AssertionResult::ok);
+    return assertions.stream().allMatch(AssertionResult::ok) && leakAssertions.stream().allMatch(SoakResult.LeakResult::ok);
   }
 
   public void writeSummary(Path file) throws IOException {

@@ -2,6 +2,8 @@ package io.mqttlb.loadtest;
 
 import io.mqttlb.config.CaFile;
 import io.mqttlb.config.ConfigException;
+import io.mqttlb.loadtest.soak.LeakAssertion;
+import io.mqttlb.loadtest.soak.TierOperation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,8 @@ import java.util.Objects;
 /**
  * What a load test runs: scenarios (all start together), the targets users are spread over
  * round-robin, the retained marker topic that tells which broker a client reached (null: no
- * stickiness measurement) and the assertions checked at the end. Immutable.
+ * stickiness measurement), the assertions checked at the end, and for soaks the tier operations run
+ * on time through the admin API and the assertions on the nodes' resources. Immutable.
  *
  * <pre>
  *   Simulation.simulation("reconnect-storm")
@@ -29,9 +32,14 @@ public final class Simulation {
   private final List<Scenario> scenarios;
   private final List<Assertion> assertions;
   private final String caFile;
+  private final List<TierOperation> operations;
+  private final List<LeakAssertion> leakAssertions;
 
   private Simulation(String name, String description, List<String> targets, String markerTopic,
-      List<Scenario> scenarios, List<Assertion> assertions, String caFile) {
+      List<Scenario> scenarios, List<Assertion> assertions, String caFile, List<TierOperation> operations,
+      List<LeakAssertion> leakAssertions) {
+    this.operations = List.copyOf(operations);
+    this.leakAssertions = List.copyOf(leakAssertions);
     this.name = name;
     this.description = description;
     this.targets = List.copyOf(targets);
@@ -45,7 +53,7 @@ public final class Simulation {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("simulation name must not be empty");
     }
-    return new Simulation(name, "", List.of(), DEFAULT_MARKER_TOPIC, List.of(), List.of(), null);
+    return new Simulation(name, "", List.of(), DEFAULT_MARKER_TOPIC, List.of(), List.of(), null, List.of(), List.of());
   }
 
   /**
@@ -75,7 +83,8 @@ public final class Simulation {
   }
 
   public Simulation description(String text) {
-    return new Simulation(name, Objects.requireNonNullElse(text, ""), targets, markerTopic, scenarios, assertions, caFile);
+    return new Simulation(name, Objects.requireNonNullElse(text, ""), targets, markerTopic, scenarios, assertions, caFile,
+        operations, leakAssertions);
   }
 
   /**
@@ -90,7 +99,7 @@ public final class Simulation {
     for (String target : hostPorts) {
       Target.parse(target);
     }
-    return new Simulation(name, description, hostPorts, markerTopic, scenarios, assertions, caFile);
+    return new Simulation(name, description, hostPorts, markerTopic, scenarios, assertions, caFile, operations, leakAssertions);
   }
 
   /**
@@ -105,7 +114,7 @@ public final class Simulation {
         throw new IllegalArgumentException("caFile " + problem);
       });
     }
-    return new Simulation(name, description, targets, markerTopic, scenarios, assertions, path);
+    return new Simulation(name, description, targets, markerTopic, scenarios, assertions, path, operations, leakAssertions);
   }
 
   /** null: the run does not measure stickiness nor the spread over brokers. */
@@ -113,19 +122,41 @@ public final class Simulation {
     if (topic != null && topic.isEmpty()) {
       throw new IllegalArgumentException("markerTopic must not be empty (write null for no marker)");
     }
-    return new Simulation(name, description, targets, topic, scenarios, assertions, caFile);
+    return new Simulation(name, description, targets, topic, scenarios, assertions, caFile, operations, leakAssertions);
   }
 
   public Simulation scenarios(Scenario... more) {
     List<Scenario> all = new ArrayList<>(scenarios);
     all.addAll(List.of(more));
-    return new Simulation(name, description, targets, markerTopic, all, assertions, caFile);
+    return new Simulation(name, description, targets, markerTopic, all, assertions, caFile, operations, leakAssertions);
   }
 
   public Simulation assertions(Assertion... more) {
     List<Assertion> all = new ArrayList<>(assertions);
     all.addAll(List.of(more));
-    return new Simulation(name, description, targets, markerTopic, scenarios, all, caFile);
+    return new Simulation(name, description, targets, markerTopic, scenarios, all, caFile, operations, leakAssertions);
+  }
+
+  /** Tier operations run through the admin API while the users run (e.g. a drain at 60 s). */
+  public Simulation operations(TierOperation... more) {
+    List<TierOperation> all = new ArrayList<>(operations);
+    all.addAll(List.of(more));
+    return new Simulation(name, description, targets, markerTopic, scenarios, assertions, caFile, all, leakAssertions);
+  }
+
+  /** Assertions on the nodes' sampled resources (see {@link LeakAssertion}); they need the nodes' admin URLs. */
+  public Simulation assertions(LeakAssertion... more) {
+    List<LeakAssertion> all = new ArrayList<>(leakAssertions);
+    all.addAll(List.of(more));
+    return new Simulation(name, description, targets, markerTopic, scenarios, assertions, caFile, operations, all);
+  }
+
+  public List<TierOperation> operations() {
+    return operations;
+  }
+
+  public List<LeakAssertion> leakAssertions() {
+    return leakAssertions;
   }
 
   public String name() {

@@ -2,11 +2,16 @@ package io.mqttlb.loadtest;
 
 import io.mqttlb.config.ConfigException;
 import io.mqttlb.config.Durations;
+import io.mqttlb.loadtest.soak.LeakAssertion;
+import io.mqttlb.loadtest.soak.LeakDetector;
+import io.mqttlb.loadtest.soak.NodeSeries;
+import io.mqttlb.loadtest.soak.TierOperation;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +29,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  */
 final class SimulationYaml {
   private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(?:/\\s*(s|m))?");
+  private static final Pattern BYTES = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(KiB|MiB|GiB|B)?");
   private static final Pattern MILLIS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s)?");
 
   private final String file;
@@ -62,7 +68,7 @@ final class SimulationYaml {
 
   private Simulation simulation(Node root, String defaultName) throws ConfigException {
     Map<String, Node> keys = root.mapping("simulation", "description", "targets", "caFile", "markerTopic", "scenarios",
-        "assertions");
+        "assertions", "operations");
     String name = keys.containsKey("simulation") ? keys.get("simulation").string() : defaultName;
     Simulation simulation = root.build(() -> Simulation.simulation(name));
     if (keys.containsKey("description")) {
@@ -103,7 +109,16 @@ final class SimulationYaml {
     }
     if (keys.containsKey("assertions")) {
       for (Node node : keys.get("assertions").list()) {
-        simulation = simulation.assertions(assertion(node));
+        if (node.value instanceof Map<?, ?> map && map.containsKey("noLeak")) {
+          simulation = simulation.assertions(leakAssertion(node.mapping("noLeak").get("noLeak")));
+        } else {
+          simulation = simulation.assertions(assertion(node));
+        }
+      }
+    }
+    if (keys.containsKey("operations")) {
+      for (Node node : keys.get("operations").list()) {
+        simulation = simulation.operations(operation(node));
       }
     }
     return simulation;
@@ -281,6 +296,55 @@ final class SimulationYaml {
     return expected.build(() -> new Assertion(metric, Assertion.Op.of(ops.get(0)), value));
   }
 
+  /** {@code { series: heap, maxSlopePerMinute: 512KiB, maxGrowthPercent: 10 }}; the growth limit is optional. */
+  private LeakAssertion leakAssertion(Node node) throws ConfigException {
+    Map<String, Node> k = node.mapping("series", "maxSlopePerMinute", "maxGrowthPercent");
+    Node seriesNode = node.require(k, "series");
+    NodeSeries series = NodeSeries.byKey(seriesNode.string());
+    if (series == null) {
+      throw seriesNode.error("unknown series \"" + seriesNode.string() + "\"; expected one of "
+          + String.join(", ", Arrays.stream(NodeSeries.values()).map(s -> s.key).toList()));
+    }
+    Node slopeNode = node.require(k, "maxSlopePerMinute");
+    double slope = series.bytes() ? slopeNode.bytes() : slopeNode.number();
+    double growth = k.containsKey("maxGrowthPercent") ? k.get("maxGrowthPercent").number()
+        : LeakDetector.DEFAULT_MAX_GROWTH_PERCENT;
+    return node.build(() -> new LeakAssertion(series, slope, growth));
+  }
+
+  /** {@code { at: 60s, drain: b2, rate: 50 }}, {@code { at: 120s, enable: b2 }} or {@code { at: 150s, rebalance: { rate: 50 } }}. */
+  private TierOperation operation(Node node) throws ConfigException {
+    Map<String, Node> k = node.mapping("at", "drain", "enable", "rebalance", "rate");
+    Duration at = node.require(k, "at").duration();
+    List<String> kinds = k.keySet().stream().filter(List.of("drain", "enable", "rebalance")::contains).toList();
+    if (kinds.size() != 1) {
+      throw node.error("needs exactly one of drain, enable, rebalance (found "
+          + (kinds.isEmpty() ? "none" : String.join(", ", kinds)) + ")");
+    }
+    Node what = k.get(kinds.get(0));
+    switch (kinds.get(0)) {
+      case "drain" -> {
+        String broker = node.require(k, "drain").string();
+        int rate = node.require(k, "rate").integer();
+        return node.build(() -> new TierOperation.Drain(at, broker, rate));
+      }
+      case "enable" -> {
+        if (k.containsKey("rate")) {
+          throw node.error("rate", "enable takes no rate");
+        }
+        String broker = node.require(k, "enable").string();
+        return node.build(() -> new TierOperation.Enable(at, broker));
+      }
+      default -> {
+        if (k.containsKey("rate")) {
+          throw node.error("rate", "write rebalance: { rate: N }");
+        }
+        int rate = what.require(what.mapping("rate"), "rate").integer();
+        return what.build(() -> new TierOperation.Rebalance(at, rate));
+      }
+    }
+  }
+
   /** A YAML value and the dotted key it was found at. */
   private static final class Node {
     final SimulationYaml owner;
@@ -393,6 +457,24 @@ final class SimulationYaml {
       } catch (IllegalArgumentException e) {
         throw error(e.getMessage());
       }
+    }
+
+    /** Bytes: a bare number, or {@code 512KiB}, {@code 2MiB}, {@code 1GiB}. */
+    double bytes() throws ConfigException {
+      if (value instanceof Number n) {
+        return n.doubleValue();
+      }
+      Matcher m = value instanceof String s ? BYTES.matcher(s.strip()) : null;
+      if (m == null || !m.matches()) {
+        throw error("must be a size such as 4096, 512KiB or 2MiB, not " + describe());
+      }
+      double amount = Double.parseDouble(m.group(1));
+      return switch (m.group(2) == null ? "" : m.group(2)) {
+        case "KiB" -> amount * 1024;
+        case "MiB" -> amount * 1024 * 1024;
+        case "GiB" -> amount * 1024 * 1024 * 1024;
+        default -> amount;
+      };
     }
 
     /** Per second: {@code 5}, {@code 5/s} or {@code 300/m}. */

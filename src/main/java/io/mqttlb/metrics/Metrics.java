@@ -61,6 +61,13 @@ public final class Metrics {
   /** Memory the data plane's buffer allocator holds, by area (direct, heap): what relayed bytes cost in flight. */
   public static final String BUFFER_MEMORY = "mqttlb_buffer_memory_bytes";
   public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
+  /**
+   * How late a task scheduled every second on each event loop ran, the worst over the loops and the
+   * recent window of {@link EventLoopLag}: a loop blocked by slow work delays every client on it.
+   */
+  public static final String EVENT_LOOP_LAG = "mqttlb_event_loop_lag_seconds";
+  /** Heap in use at the end of the most recent garbage collection: see {@link HeapAfterGc}. */
+  public static final String HEAP_AFTER_GC = "mqttlb_heap_after_gc_bytes";
   /** {@link #MOVE_DISCONNECTS} results: DISCONNECT written at once (between packets), after the packet in flight, or not at all. */
   public static final String MOVE_SENT_AT_ONCE = "sent_at_once";
   public static final String MOVE_SENT_AFTER_PACKET = "sent_after_packet";
@@ -130,6 +137,7 @@ public final class Metrics {
    * nothing else: without this list the first GC would freeze those counters at their last value.
    */
   private final List<DoubleSupplier> counterSources = new CopyOnWriteArrayList<>();
+  private volatile EventLoopLag eventLoopLag;
 
   public Metrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -150,6 +158,8 @@ public final class Metrics {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
+    Gauge.builder(HEAP_AFTER_GC, HeapAfterGc.instance(), HeapAfterGc::bytes)
+        .description("Heap in use at the end of the most recent garbage collection").register(registry);
     if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
       ByteBufAllocatorMetric allocator = provider.metric();
       Gauge.builder(BUFFER_MEMORY, allocator, ByteBufAllocatorMetric::usedDirectMemory).tag("area", "direct")
@@ -157,6 +167,13 @@ public final class Metrics {
       Gauge.builder(BUFFER_MEMORY, allocator, ByteBufAllocatorMetric::usedHeapMemory).tag("area", "heap")
           .description("Memory held by the data plane's buffer allocator").register(registry);
     }
+  }
+
+  /** Reports {@code lag}'s worst recent lateness as {@link #EVENT_LOOP_LAG}; one per node. */
+  public void bindEventLoopLag(EventLoopLag lag) {
+    this.eventLoopLag = lag; // the gauge holds its object weakly
+    Gauge.builder(EVENT_LOOP_LAG, lag, EventLoopLag::worstSeconds)
+        .description("How late a once-a-second task ran on the most delayed event loop, recently").register(registry);
   }
 
   public MeterRegistry registry() {

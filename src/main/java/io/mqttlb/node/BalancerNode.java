@@ -15,10 +15,12 @@ import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.SelfAddress;
 import io.mqttlb.health.HealthChecker;
 import io.mqttlb.health.TierHealth;
+import io.mqttlb.metrics.EventLoopLag;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.moves.MovesVerticle;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
+import io.mqttlb.proxy.NettyLoops;
 import io.mqttlb.proxy.ProxyRuntime;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
@@ -64,6 +66,7 @@ public final class BalancerNode {
   private final BrokerTlsContexts brokerTls;
   private final Router router;
   private final RelayRegistry relays = new RelayRegistry();
+  private final EventLoopLag eventLoopLag;
   private MovesVerticle moves;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
@@ -88,6 +91,8 @@ public final class BalancerNode {
         brokerTls);
     this.router = new Router(snapshots::current, config.routing().key(),
         id -> health.isAvailable(id) && suspicion.isAvailable(id), state);
+    this.eventLoopLag = EventLoopLag.start(NettyLoops.of(vertx).workers());
+    metrics.bindEventLoopLag(eventLoopLag);
     metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
         () -> snapshots.current().epoch(), () -> state.members().size(),
         state::stickyWritesDropped, state::stickyEvictions);
@@ -237,6 +242,7 @@ public final class BalancerNode {
   /** Stops the sticky writer, then Vert.x (the health checks with it), which leaves the cluster. */
   private Future<Void> closeAll() {
     state.close();
+    eventLoopLag.close();
     return vertx.close().eventually(() -> {
       health.close();
       return Future.succeededFuture();

@@ -120,7 +120,8 @@ class LoadtestCommandTest {
   /** The keys and types of summary.json that the HTML report reads. */
   static void assertSchema(JsonObject s) {
     assertEquals(Set.of("simulation", "description", "startedAt", "durationMillis", "targets", "ok", "totals", "latency",
-        "failuresByCause", "stickiness", "warnings", "brokers", "assertions", "series"), s.fieldNames());
+        "failuresByCause", "stickiness", "warnings", "brokers", "assertions", "series", "nodes", "operations"),
+        s.fieldNames());
     s.getJsonArray("warnings").forEach(w -> assertTrue(w instanceof String));
     assertTrue(s.getValue("startedAt") instanceof String && s.getValue("durationMillis") instanceof Number);
     assertTrue(s.getValue("targets") instanceof JsonArray && s.getValue("ok") instanceof Boolean);
@@ -145,6 +146,19 @@ class LoadtestCommandTest {
     }
     for (Object a : s.getJsonArray("assertions")) {
       assertEquals(Set.of("metric", "op", "expected", "actual", "ok"), ((JsonObject) a).fieldNames());
+    }
+    for (Object node : s.getJsonArray("nodes")) {
+      assertEquals(Set.of("admin", "samples", "verdicts", "lastError"), ((JsonObject) node).fieldNames());
+      for (Object sample : ((JsonObject) node).getJsonArray("samples")) {
+        assertEquals(Set.of("t", "heap", "direct", "bufferDirect", "fds", "threads", "eventLoopLag"),
+            ((JsonObject) sample).fieldNames());
+      }
+      ((JsonObject) node).getJsonObject("verdicts").forEach(v -> assertEquals(Set.of("samples", "slopePerMinute",
+          "firstThirdMean", "lastThirdMean", "growthPercent", "maxSlopePerMinute", "maxGrowthPercent", "judged", "leak"),
+          ((JsonObject) v.getValue()).fieldNames(), v.getKey()));
+    }
+    for (Object operation : s.getJsonArray("operations")) {
+      assertTrue(Set.of("at", "operation", "node", "ok", "answer").containsAll(((JsonObject) operation).fieldNames()));
     }
     JsonArray series = s.getJsonArray("series");
     assertFalse(series.isEmpty(), "one sample per second");

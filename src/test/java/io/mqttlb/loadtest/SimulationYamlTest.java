@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.ConfigException;
+import io.mqttlb.loadtest.soak.LeakAssertion;
+import io.mqttlb.loadtest.soak.LeakDetector;
+import io.mqttlb.loadtest.soak.NodeSeries;
+import io.mqttlb.loadtest.soak.TierOperation;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -149,7 +153,21 @@ class SimulationYamlTest {
       "unknown metric        | ASSERT: { metric: connack.p42, lt: 5ms }       | assertions[0].metric",
       "two ops               | ASSERT: { metric: connack.p99, lt: 5ms, gt: 1ms } | assertions[0]",
       "bad latency           | ASSERT: { metric: connack.p99, lt: quick }     | assertions[0].lt",
-      "protocol 4            | PROTOCOL: 4                                    | scenarios[0].protocol"})
+      "protocol 4            | PROTOCOL: 4                                    | scenarios[0].protocol",
+      "drain without rate    | operations: [ { at: 1s, drain: b2 } ]          | operations[0].rate",
+      "drain rate zero       | operations: [ { at: 1s, drain: b2, rate: 0 } ] | operations[0].rate",
+      "two operations in one | operations: [ { at: 1s, drain: b2, enable: b2, rate: 5 } ] | operations[0]",
+      "no operation          | operations: [ { at: 1s } ]                     | operations[0]",
+      "operation time        | operations: [ { at: soon, enable: b2 } ]       | operations[0].at",
+      "operation unknown key | operations: [ { at: 1s, restart: b2 } ]        | operations[0].restart",
+      "broker id with slash  | operations: [ { at: 1s, enable: \"b/2\" } ]    | operations[0]",
+      "rebalance rate beside | operations: [ { at: 1s, rebalance: {}, rate: 5 } ] | operations[0].rate",
+      "rebalance without rate | operations: [ { at: 1s, rebalance: {} } ]     | operations[0].rebalance.rate",
+      "noLeak series         | ASSERT: { noLeak: { series: memory, maxSlopePerMinute: 1 } } | assertions[0].noLeak.series",
+      "noLeak size           | ASSERT: { noLeak: { series: heap, maxSlopePerMinute: lots } } | assertions[0].noLeak.maxSlopePerMinute",
+      "noLeak without slope  | ASSERT: { noLeak: { series: heap } }           | assertions[0].noLeak.maxSlopePerMinute",
+      "noLeak growth         | ASSERT: { noLeak: { series: fds, maxSlopePerMinute: 1, maxGrowthPercent: -1 } } | assertions[0].noLeak.maxGrowthPercent",
+      "noLeak beside metric  | ASSERT: { noLeak: { series: heap, maxSlopePerMinute: 1 }, metric: x } | assertions[0].metric"})
   void mistakesNameFileAndKey(String title, String change, String key) throws Exception {
     String base = """
         targets: [127.0.0.1:1883]
@@ -178,6 +196,36 @@ class SimulationYamlTest {
     assertEquals(key, e.key(), e.getMessage() + "\n" + yaml);
     assertTrue(e.getMessage().startsWith(file + ": " + key + ": "), e.getMessage());
     assertEquals(1, e.getMessage().lines().count());
+  }
+
+  @Test
+  void theShippedSoakDrainsEnablesRebalancesAndAssertsNoLeak() throws Exception {
+    Simulation soak = Simulation.fromYaml(Path.of("loadtest", "soak.yaml"));
+    assertEquals(List.of(
+        new TierOperation.Drain(Duration.ofMinutes(8), "b2", 20),
+        new TierOperation.Enable(Duration.ofMinutes(14), "b2"),
+        new TierOperation.Rebalance(Duration.ofMinutes(18), 20)), soak.operations());
+    assertEquals(new LeakAssertion(NodeSeries.HEAP, 4 * 1024 * 1024, LeakDetector.DEFAULT_MAX_GROWTH_PERCENT),
+        soak.leakAssertions().get(0));
+    assertEquals(new LeakAssertion(NodeSeries.DIRECT, 256 * 1024, LeakDetector.DEFAULT_MAX_GROWTH_PERCENT),
+        soak.leakAssertions().get(1));
+    assertEquals(List.of(NodeSeries.HEAP, NodeSeries.DIRECT, NodeSeries.BUFFER_DIRECT, NodeSeries.FDS, NodeSeries.THREADS),
+        soak.leakAssertions().stream().map(LeakAssertion::series).toList());
+    assertEquals(List.of("churn", "sessions"), soak.scenarios().stream().map(Scenario::name).toList());
+  }
+
+  @Test
+  void noLeakTakesAGrowthLimitAndPlainCounts() throws Exception {
+    Simulation yaml = Simulation.fromYaml(write("leaks.yaml", """
+        scenarios: [ { name: s, steps: [ connect: {} ], injection: [ { atOnceUsers: 1 } ] } ]
+        assertions:
+          - noLeak: { series: threads, maxSlopePerMinute: 2, maxGrowthPercent: 5 }
+          - noLeak: { series: bufferDirect, maxSlopePerMinute: 2MiB }
+          - { metric: failures.total, eq: 0 }
+        """));
+    assertEquals(List.of(new LeakAssertion(NodeSeries.THREADS, 2, 5),
+        new LeakAssertion(NodeSeries.BUFFER_DIRECT, 2 * 1024 * 1024, 10)), yaml.leakAssertions());
+    assertEquals(1, yaml.assertions().size());
   }
 
   @Test

@@ -54,6 +54,8 @@ public final class HtmlReport {
     page.html("</section>\n<section>\n");
     brokers(page, summary.getJsonObject("brokers", new JsonObject()));
     page.html("</section>\n</div>\n");
+    TierResourcesSection.render(page, summary.getJsonArray("nodes", new JsonArray()),
+        summary.getJsonArray("operations", new JsonArray()));
     page.json("summary", summary);
     return page.finish("summary.js");
   }

@@ -26,8 +26,30 @@
         return typeof v === 'number' ? v : null;
       });
     }));
+    nodeCharts(Array.isArray(summary.nodes) ? summary.nodes : []);
   } catch (e) {
     MqttlbPage.error(e && e.message ? e.message : e);
   }
   MqttlbPage.done();
+
+  /* One chart per resource series, a line per node; nodes are sampled together, so the first node's times serve all. */
+  function nodeCharts(nodes) {
+    if (nodes.length === 0) return;
+    var units = { heap: ['MiB', 1048576], direct: ['MiB', 1048576], bufferDirect: ['MiB', 1048576],
+                  fds: ['descriptors', 1], threads: ['threads', 1], eventLoopLag: ['ms', 0.001] };
+    var first = Array.isArray(nodes[0].samples) ? nodes[0].samples : [];
+    var t = first.map(function (s) { return s.t; });
+    Object.keys(units).forEach(function (key) {
+      var unit = units[key];
+      var columns = nodes.map(function (node) {
+        var samples = Array.isArray(node.samples) ? node.samples : [];
+        return t.map(function (x, i) {
+          var v = samples[i] ? samples[i][key] : null;
+          return typeof v === 'number' ? v / unit[1] : null;
+        });
+      });
+      MqttlbPage.chart('chart-node-' + key, 'seconds since start', t, unit[0],
+          nodes.map(function (node) { return node.admin; }), columns, { points: true });
+    });
+  }
 })();

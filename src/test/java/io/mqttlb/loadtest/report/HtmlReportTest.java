@@ -69,6 +69,21 @@ class HtmlReportTest {
   }
 
   @Test
+  void theTierPartShowsOperationsEachSeriesVerdictAndAChartPerSeries() {
+    String html = HtmlReport.render(SampleSummary.soak());
+    assertTrue(html.contains("<h2>Tier</h2>"));
+    assertTrue(html.contains("<td>drain b2 at 20/s</td>"), html);
+    assertEquals(6, count(html, "<div class=\"chart\" id=\"chart-node-"));
+    Matcher leak = Pattern.compile("<tr class=\"failed\"><td>heap</td><td>http://127.0.0.1:8082</td>"
+        + "<td class=\"num\">2.0 MiB</td><td class=\"num\">36.0 %</td>.*?</td><td>LEAK</td></tr>").matcher(html);
+    assertTrue(leak.find(), "node 2's heap is marked as a leak");
+    assertEquals(11, count(html, "<td>levels off</td>"));
+
+    String plain = HtmlReport.render(SampleSummary.reconnectStorm());
+    assertFalse(plain.contains("<h2>Tier</h2>"), "no tier part for a run that neither sampled nor operated the tier");
+  }
+
+  @Test
   void optionalAndEmptyPartsShowAsAbsentNotAsErrors() {
     JsonObject summary = SampleSummary.reconnectStorm();
     summary.getJsonObject("latency").remove("publishToReceive");

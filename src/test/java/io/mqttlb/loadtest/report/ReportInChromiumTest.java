@@ -34,6 +34,12 @@ class ReportInChromiumTest {
   }
 
   @Test
+  void aSoakReportDrawsAChartPerNodeSeriesToo() throws Exception {
+    Rendering rendering = HeadlessChromium.dumpDom(report("soak", SampleSummary.soak()));
+    assertRendered(rendering, 5 + 6);
+  }
+
+  @Test
   void hostileNamesStayTextAndMissingSeriesAreNotes() throws Exception {
     JsonObject summary = SampleSummary.reconnectStorm()
         .put("simulation", "</script><img id=injected src=x onerror=alert(1)>")

@@ -70,6 +70,40 @@ final class SampleSummary {
         .put("series", series);
   }
 
+  /**
+   * The storm with a soak's tier part: two nodes sampled every 10 s for 150 s, node 2's heap
+   * growing 2 MiB a minute (a leak), everything else flat after warm-up; a drain and an enable.
+   */
+  static JsonObject soak() {
+    JsonArray nodes = new JsonArray();
+    for (int node = 1; node <= 2; node++) {
+      JsonArray samples = new JsonArray();
+      for (int t = 0; t <= 150; t += 10) {
+        double warm = Math.min(1, t / 40.0);
+        double heap = 20e6 + 10e6 * warm + (node == 2 ? t / 60.0 * 2 * 1024 * 1024 : 0);
+        samples.add(new JsonObject().put("t", (double) t).put("heap", heap).put("direct", 1.4e6)
+            .put("bufferDirect", 4194304.0).put("fds", 60 + 300 * warm).put("threads", 62 + 10 * warm)
+            .put("eventLoopLag", 0.001 + 0.002 * Math.sin(t)));
+      }
+      JsonObject verdicts = new JsonObject();
+      for (String key : new String[] {"heap", "direct", "bufferDirect", "fds", "threads", "eventLoopLag"}) {
+        boolean leak = node == 2 && key.equals("heap");
+        verdicts.put(key, new JsonObject().put("samples", 16).put("slopePerMinute", leak ? 2097152.0 : 0.0)
+            .put("firstThirdMean", 25e6).put("lastThirdMean", leak ? 34e6 : 30e6).put("growthPercent", leak ? 36.0 : 0.0)
+            .put("maxSlopePerMinute", 1048576.0).put("maxGrowthPercent", 10.0).put("judged", true).put("leak", leak));
+      }
+      nodes.add(new JsonObject().put("admin", "http://127.0.0.1:808" + node).put("samples", samples)
+          .put("verdicts", verdicts).putNull("lastError"));
+    }
+    return reconnectStorm()
+        .put("nodes", nodes)
+        .put("operations", new JsonArray()
+            .add(new JsonObject().put("at", 40.0).put("operation", "drain b2 at 20/s").put("node", "http://127.0.0.1:8081")
+                .put("ok", true).put("answer", "202 {\"kind\":\"drain\",\"clients\":44}"))
+            .add(new JsonObject().put("at", 70.0).put("operation", "enable b2").put("node", "http://127.0.0.1:8081")
+                .put("ok", true).put("answer", "200 {\"enabled\":\"b2\"}")));
+  }
+
   static JsonObject latency(long count, double min, double p50, double p95, double p99, double max, double mean) {
     return new JsonObject().put("count", count).put("min", min).put("p50", p50).put("p95", p95)
         .put("p99", p99).put("max", max).put("mean", mean);
