@@ -1,6 +1,5 @@
 package io.mqttlb.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -8,7 +7,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -131,42 +129,14 @@ public final class AedesBroker implements AutoCloseable {
   }
 
   private static void run(Path dir, List<String> command) throws IOException {
-    Path output = dir.resolve("npm.log");
-    Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(output.toFile()).start();
-    try {
-      if (!process.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within " + NPM_TIMEOUT + "; killed");
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
-          + Files.readString(output, StandardCharsets.UTF_8));
-    }
+    NodeTools.run(dir, command, "npm.log", NPM_TIMEOUT);
   }
 
   private static String npm() {
-    return binary("npm");
+    return NodeTools.binary("npm", "the Aedes tests");
   }
 
   private static String node() {
-    return binary("node");
-  }
-
-  private static String binary(String name) {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, name);
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException(name + " is not installed, and the Aedes tests need it: "
-        + "apt-get install -y nodejs npm (bash .ci/run installs them)");
+    return NodeTools.binary("node", "the Aedes tests");
   }
 }

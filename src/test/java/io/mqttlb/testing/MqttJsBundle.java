@@ -1,12 +1,10 @@
 package io.mqttlb.testing;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,10 +12,8 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The browser bundle of MQTT.js (npm package {@code mqtt}, pinned to {@link #VERSION}), for pages
@@ -95,35 +91,11 @@ public final class MqttJsBundle {
   }
 
   private static void run(Path dir, List<String> command) throws IOException {
-    Path output = dir.resolve("command.log");
-    Process process = new ProcessBuilder(new ArrayList<>(command)).directory(dir.toFile())
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    try {
-      if (!process.waitFor(NPM_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within " + NPM_TIMEOUT + "; killed");
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-    if (process.exitValue() != 0) {
-      throw new IOException(String.join(" ", command) + " exited with " + process.exitValue() + ": "
-          + Files.readString(output, StandardCharsets.UTF_8));
-    }
+    NodeTools.run(dir, command, "command.log", NPM_TIMEOUT);
   }
 
   /** The npm binary; fails with the install command when it is absent. */
   private static String npm() {
-    for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "npm");
-      if (Files.isExecutable(candidate)) {
-        return candidate.toString();
-      }
-    }
-    throw new IllegalStateException("npm is not installed, and the browser tests need it to fetch MQTT.js: "
-        + "apt-get install -y nodejs npm (bash .ci/run installs them)");
+    return NodeTools.binary("npm", "the browser tests (to fetch MQTT.js)");
   }
 }
