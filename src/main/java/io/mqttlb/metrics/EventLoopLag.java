@@ -5,6 +5,7 @@ import io.netty.util.concurrent.EventExecutorGroup;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +32,11 @@ public final class EventLoopLag implements AutoCloseable {
     for (EventExecutor loop : loops) {
       Probe probe = new Probe(loop);
       lag.probes.add(probe);
-      loop.execute(probe::scheduleNext);
+      try {
+        loop.execute(probe::scheduleNext);
+      } catch (RejectedExecutionException closing) {
+        probe.closed = true; // the loops are shutting down: nothing left to measure
+      }
     }
     return lag;
   }
@@ -75,7 +80,11 @@ public final class EventLoopLag implements AutoCloseable {
         return;
       }
       dueAt = System.nanoTime() + PERIOD_NANOS;
-      next = loop.schedule(this::ran, PERIOD_NANOS, TimeUnit.NANOSECONDS);
+      try {
+        next = loop.schedule(this::ran, PERIOD_NANOS, TimeUnit.NANOSECONDS);
+      } catch (RejectedExecutionException closing) {
+        closed = true; // the loop began to shut down between the check and the schedule
+      }
     }
 
     private void ran() {

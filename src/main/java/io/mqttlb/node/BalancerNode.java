@@ -28,6 +28,7 @@ import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.BrokerTlsContexts;
 import io.mqttlb.tls.ListenerTls;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
@@ -121,12 +122,32 @@ public final class BalancerNode {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfig: " + e.getMessage(), e));
     }
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered()
-        .recover(e -> Future.failedFuture(new IllegalStateException("cannot join the cluster: " + e.getMessage(), e)))
-        .compose(vertx -> vertx.executeBlocking(() -> Shared.open(
-                new HazelcastStateStore(clusterManager.getHazelcastInstance()), config, configSource))
-            .recover(e -> vertx.close().transform(ignored -> Future.failedFuture(e)))
-            .compose(shared -> startOn(vertx, config, shared)));
+    Promise<BalancerNode> started = Promise.promise();
+    Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered().onComplete(built -> {
+      if (built.failed()) {
+        started.fail(new IllegalStateException("cannot join the cluster: " + built.cause().getMessage(), built.cause()));
+        return;
+      }
+      Vertx vertx = built.result();
+      vertx.executeBlocking(() -> Shared.open(new HazelcastStateStore(clusterManager.getHazelcastInstance()), config,
+          configSource)).onComplete(opened -> {
+            if (opened.failed()) {
+              failAfterClose(vertx.close(), opened.cause(), started);
+            } else {
+              startOn(vertx, config, opened.result()).onComplete(started);
+            }
+          });
+    });
+    return started.future();
+  }
+
+  /**
+   * Fails {@code started} once Vert.x has closed. The promise has no Vert.x context, and neither has
+   * the future of {@code Vertx.close()}: a continuation bound to one of the node's event loops would
+   * be rejected by the terminated loop, and the failure would never reach the caller.
+   */
+  private static void failAfterClose(Future<?> closed, Throwable failure, Promise<BalancerNode> started) {
+    closed.onComplete(ignored -> started.fail(failure));
   }
 
   /** The tier's state and the shared map of health observations, opened on a worker thread. */
@@ -143,9 +164,15 @@ public final class BalancerNode {
     BalancerNode node = new BalancerNode(config, vertx, shared);
     node.snapshots.start();
     node.health.start();
-    return node.deploy()
-        .map(v -> node)
-        .recover(failure -> node.closeAll().transform(ignored -> Future.<BalancerNode>failedFuture(failure)));
+    Promise<BalancerNode> started = Promise.promise();
+    node.deploy().onComplete(deployed -> {
+      if (deployed.succeeded()) {
+        started.complete(node);
+      } else {
+        failAfterClose(node.closeAll(), deployed.cause(), started);
+      }
+    });
+    return started.future();
   }
 
   private Future<Void> deploy() {
@@ -236,7 +263,13 @@ public final class BalancerNode {
     for (String id : listenerDeployments) {
       chain = chain.compose(v -> vertx.undeploy(id).recover(e -> Future.succeededFuture()));
     }
-    return chain.eventually(this::closeAll).onComplete(ar -> log.info("node {} stopped", config.nodeId()));
+    // Context-free, as in start: what follows Vert.x's close must not need one of its event loops.
+    Promise<Void> stopped = Promise.promise();
+    chain.onComplete(undeployed -> closeAll().onComplete(closed -> {
+      log.info("node {} stopped", config.nodeId());
+      stopped.handle(closed);
+    }));
+    return stopped.future();
   }
 
   /** Stops the sticky writer, then Vert.x (the health checks with it), which leaves the cluster. */
