@@ -787,7 +787,7 @@ public final class ClusterTier implements AutoCloseable {
       out.append("  lb-").append(node).append(": ").append(log).append('\n');
       try {
         List<String> lines = Files.exists(log) ? Files.readAllLines(log) : List.of();
-        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> out.append("    | ").append(l).append('\n'));
+        lines.subList(Math.max(0, lines.size() - 40), lines.size()).forEach(l -> out.append("    | ").append(l).append('\n'));
       } catch (IOException e) {
         out.append("    <").append(e).append(">\n");
       }
