@@ -147,7 +147,7 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
       if (!tracked.containsKey(id)) {
         tracked.put(id, new Tracked(broker, config));
         tier.observe(id, true); // replaces what an earlier run of this node may have left in the map
-        metrics.bindBrokerUp(id, () -> tier.isAvailable(id));
+        metrics.bindBrokerUp(id, () -> tier.isAvailable(id), () -> tier.seesUp(id));
       }
     });
   }

@@ -124,6 +124,14 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     return !down.contains(brokerId);
   }
 
+  /**
+   * This node's own view of the broker as it last published it (its vote): true while its checks
+   * see the broker up, or before its first observation. Callable from any thread.
+   */
+  public boolean seesUp(String brokerId) {
+    return !Boolean.FALSE.equals(observed.get(brokerId));
+  }
+
   /** The live members whose checks fail the broker, sorted. */
   public List<String> seenDownBy(String brokerId) {
     return votes.seenDownBy(brokerId);

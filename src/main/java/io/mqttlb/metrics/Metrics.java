@@ -23,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.DoubleSupplier;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 import java.util.function.ToDoubleFunction;
 
@@ -50,17 +51,30 @@ public final class Metrics {
   public static final String RELAYED_BYTES = "mqttlb_relayed_bytes";
   public static final String ROUTED = "mqttlb_routed";
   public static final String ROUTING_EPOCH = "mqttlb_routing_epoch";
+  /** 1 for the routing mode this node's snapshot uses, 0 for the others: nodes of one tier must agree. */
+  public static final String ROUTING_MODE = "mqttlb_routing_mode";
   public static final String TABLE_ENTRIES = "mqttlb_table_entries";
   public static final String STICKY_WRITES_DROPPED = "mqttlb_sticky_writes_dropped";
   public static final String STICKY_EVICTIONS = "mqttlb_sticky_evictions";
   public static final String CLUSTER_MEMBERS = "mqttlb_cluster_members";
   public static final String BROKER_UP = "mqttlb_broker_up";
+  /**
+   * This node's own view of a broker from its health checks (its vote towards {@link #BROKER_UP}):
+   * nodes whose views differ for long have different paths to the broker, which the tier's majority
+   * verdict hides.
+   */
+  public static final String BROKER_SEEN_UP = "mqttlb_broker_seen_up";
   public static final String HEALTH_CHECKS = "mqttlb_health_checks";
   public static final String BROKER_TRANSITIONS = "mqttlb_broker_transitions";
   public static final String MOVED = "mqttlb_moved";
   /** Memory the data plane's buffer allocator holds, by area (direct, heap): what relayed bytes cost in flight. */
   public static final String BUFFER_MEMORY = "mqttlb_buffer_memory_bytes";
   public static final String MOVE_DISCONNECTS = "mqttlb_move_disconnects";
+  /**
+   * Clients this node's running drain or rebalance job has yet to disconnect, 0 when none runs: a
+   * value above 0 that stops falling is a stuck job.
+   */
+  public static final String MOVE_REMAINING = "mqttlb_move_remaining_clients";
   /**
    * How late a task scheduled every second on each event loop ran, the worst over the loops and the
    * recent window of {@link EventLoopLag}: a loop blocked by slow work delays every client on it.
@@ -127,6 +141,8 @@ public final class Metrics {
   /** The broker-up gauges and, strongly held here because a Gauge holds its object weakly, their sources. */
   private final Map<String, Gauge> brokerUpGauges = new ConcurrentHashMap<>();
   private final Map<String, BooleanSupplier> brokerUpSources = new ConcurrentHashMap<>();
+  private final Map<String, Gauge> brokerSeenUpGauges = new ConcurrentHashMap<>();
+  private final Map<String, BooleanSupplier> brokerSeenUpSources = new ConcurrentHashMap<>();
   private final LabelledCounters moved;
   private final LabelledCounters moveDisconnects;
   private final LabelledCounters relayLoops;
@@ -137,6 +153,8 @@ public final class Metrics {
    * nothing else: without this list the first GC would freeze those counters at their last value.
    */
   private final List<DoubleSupplier> counterSources = new CopyOnWriteArrayList<>();
+  /** The same for gauges bound to a supplier. */
+  private final List<Object> gaugeSources = new CopyOnWriteArrayList<>();
   private volatile EventLoopLag eventLoopLag;
 
   public Metrics() {
@@ -273,25 +291,54 @@ public final class Metrics {
   }
 
   /**
-   * Registers {@code mqttlb_broker_up{broker}}: 1 while {@code up} says the tier sees the broker
-   * up, else 0. Registering a broker again replaces its source.
+   * Registers {@code mqttlb_broker_up{broker}}, 1 while {@code tierUp} says the tier sees the broker
+   * up, and {@code mqttlb_broker_seen_up{broker}}, 1 while {@code seenUp} says this node's own checks
+   * do; else 0. Registering a broker again replaces its sources.
    */
-  public void bindBrokerUp(String brokerId, BooleanSupplier up) {
+  public void bindBrokerUp(String brokerId, BooleanSupplier tierUp, BooleanSupplier seenUp) {
     unbindBrokerUp(brokerId);
-    brokerUpSources.put(brokerId, up);
-    brokerUpGauges.put(brokerId, Gauge.builder(BROKER_UP, up, source -> source.getAsBoolean() ? 1 : 0)
+    brokerUpSources.put(brokerId, tierUp);
+    brokerUpGauges.put(brokerId, Gauge.builder(BROKER_UP, tierUp, source -> source.getAsBoolean() ? 1 : 0)
         .tag("broker", brokerId)
         .description("1 while the tier sees the broker up (a strict majority of the live nodes does not see it down)")
         .register(registry));
+    brokerSeenUpSources.put(brokerId, seenUp);
+    brokerSeenUpGauges.put(brokerId, Gauge.builder(BROKER_SEEN_UP, seenUp, source -> source.getAsBoolean() ? 1 : 0)
+        .tag("broker", brokerId)
+        .description("1 while this node's own health checks see the broker up (its vote in the tier's verdict)")
+        .register(registry));
   }
 
-  /** Removes the broker-up gauge of a broker that left the broker set. */
+  /** Removes the broker-up gauges of a broker that left the broker set. */
   public void unbindBrokerUp(String brokerId) {
-    Gauge gauge = brokerUpGauges.remove(brokerId);
-    if (gauge != null) {
-      registry.remove(gauge);
+    for (Map<String, Gauge> gauges : List.of(brokerUpGauges, brokerSeenUpGauges)) {
+      Gauge gauge = gauges.remove(brokerId);
+      if (gauge != null) {
+        registry.remove(gauge);
+      }
     }
     brokerUpSources.remove(brokerId);
+    brokerSeenUpSources.remove(brokerId);
+  }
+
+  /**
+   * Registers {@code mqttlb_routing_mode{mode}} for each of {@code modes}: 1 for the one
+   * {@code current} names, 0 for the others (one series per mode, so a change shows as a step).
+   */
+  public void bindRoutingMode(Supplier<String> current, List<String> modes) {
+    gaugeSources.add(current);
+    for (String mode : modes) {
+      Gauge.builder(ROUTING_MODE, current, source -> mode.equals(source.get()) ? 1 : 0).tag("mode", mode)
+          .description("1 for the routing mode this node uses, else 0").register(registry);
+    }
+  }
+
+  /** Registers {@link #MOVE_REMAINING}, read from {@code remaining} at each scrape; one per node. */
+  public void bindMoveRemaining(IntSupplier remaining) {
+    gaugeSources.add(remaining);
+    Gauge.builder(MOVE_REMAINING, remaining, IntSupplier::getAsInt)
+        .description("Clients this node's running drain or rebalance job has yet to disconnect; 0 when none runs")
+        .register(registry);
   }
 
   /** One health check of a broker by this node ended; {@code ok} when the broker answered in time. */

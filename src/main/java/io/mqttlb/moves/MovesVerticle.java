@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * the local event bus on a standalone node.
  *
  * <p>Each node writes its progress to the shared map {@code moves} under its id (at most every
- * {@value #PROGRESS_EVERY_MILLIS} ms while running, and at the end), from a worker thread. State is
- * confined to this verticle's event loop.
+ * {@value #PROGRESS_EVERY_MILLIS} ms while running, and at the end), from a worker thread, and
+ * publishes the clients its job has yet to disconnect for the metrics ({@link #remainingClients}).
+ * Other state is confined to this verticle's event loop.
  */
 public final class MovesVerticle extends VerticleBase implements MoveJobs {
   private static final Logger log = LoggerFactory.getLogger(MovesVerticle.class);
@@ -58,6 +59,8 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
   private final SharedMap progressMap;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private Job current;
+  /** Written on the event loop at every tick of the current job, read by metric scrapes. */
+  private volatile int remaining;
 
   /** @param snapshots this node's routing snapshots (the router's) */
   public MovesVerticle(String nodeId, TierState state, Router router, Supplier<RoutingSnapshot> snapshots,
@@ -129,6 +132,14 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
       }
       return answer.put("rate", MoveProgress.rateJson(rate)).put("clients", total);
     });
+  }
+
+  /**
+   * Clients the job running on this node has yet to disconnect; 0 while none runs (none started,
+   * done, or superseded and the next one not begun). Callable from any thread.
+   */
+  public int remainingClients() {
+    return remaining;
   }
 
   @Override
@@ -240,6 +251,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
         stop(MoveProgress.DONE);
         return;
       }
+      remaining = clients.size();
       write(MoveProgress.RUNNING);
       timer = vertx.setPeriodic(TICK_MILLIS, id -> tick());
     }
@@ -251,6 +263,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
       while (done < due) {
         clients.get(done++).moveAway(kind.label());
       }
+      remaining = clients.size() - done;
       if (done == clients.size()) {
         stop(MoveProgress.DONE);
       } else if (now - lastWriteNanos >= PROGRESS_EVERY_MILLIS * 1_000_000) {
@@ -263,6 +276,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
         return;
       }
       over = true;
+      remaining = 0; // only the current job runs: a superseded one is stopped before the next begins
       if (timer >= 0) {
         vertx.cancelTimer(timer);
       }

@@ -12,6 +12,7 @@ import io.mqttlb.config.ClientAuth;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
+import io.mqttlb.config.RoutingMode;
 import io.mqttlb.config.SelfAddress;
 import io.mqttlb.health.HealthChecker;
 import io.mqttlb.health.TierHealth;
@@ -34,6 +35,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,6 +99,8 @@ public final class BalancerNode {
     metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
         () -> snapshots.current().epoch(), () -> state.members().size(),
         state::stickyWritesDropped, state::stickyEvictions);
+    metrics.bindRoutingMode(() -> snapshots.current().mode().label(),
+        Arrays.stream(RoutingMode.values()).map(RoutingMode::label).toList());
   }
 
   /** Starts a node; the future fails, and nothing stays open, when a port cannot be bound. */
@@ -232,6 +236,7 @@ public final class BalancerNode {
   /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
   private Future<Void> deployMoves() {
     moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, relays);
+    metrics.bindMoveRemaining(moves::remainingClients);
     return vertx.deployVerticle(moves).mapEmpty();
   }
 

@@ -320,6 +320,45 @@ class MovesEndToEndTest {
     }
   }
 
+  /**
+   * The node's gauge of the clients its running job has yet to disconnect: a job whose first
+   * disconnect is five seconds away counts all of its clients, a job that supersedes it with none to
+   * move leaves it at 0 with those clients still connected, and a job that ran to its end too.
+   */
+  @Test
+  void remainingClientsGaugeCountsTheRunningJobsClientsAndIsZeroWhenNoneRuns() throws Exception {
+    try (LocalTier tier = LocalTier.start(2)) {
+      BalancerNode node = tier.node;
+      List<String> ofB1 = idsOwnedBy(tier, "remaining-", 3, "b1"::equals);
+      Map<String, Long> endings = new ConcurrentHashMap<>();
+      List<Watched> clients = new ArrayList<>();
+      try {
+        for (String id : ofB1) {
+          clients.add(connect(id, node.port(), false, endings));
+        }
+        assertEquals(0, remaining(node), "no job has run");
+        post(node, "/api/v1/brokers/b1/drain", "{\"rate\":0.2}", 202);
+        Await.until("the slow job counts b1's three clients", () -> remaining(node) == 3);
+        post(node, "/api/v1/brokers/b2/drain", "{\"rate\":100}", 202);
+        Await.until("the job with nothing to move has ended", () -> remaining(node) == 0);
+        assertTrue(endings.isEmpty(), "the superseded job moved nobody: " + endings.keySet());
+
+        post(node, "/api/v1/brokers/b1/drain", "{\"rate\":1000}", 202);
+        Await.until("b1's clients are all disconnected", () -> endings.keySet().containsAll(ofB1));
+        Await.until("the finished job leaves nothing remaining", () -> remaining(node) == 0);
+      } finally {
+        disconnectAll(clients);
+      }
+    }
+  }
+
+  private static double remaining(BalancerNode node) {
+    String gauge = Metrics.MOVE_REMAINING + " ";
+    return node.metrics().scrape().lines().filter(line -> line.startsWith(gauge))
+        .mapToDouble(line -> Double.parseDouble(line.substring(gauge.length())))
+        .findFirst().orElseThrow(() -> new AssertionError(Metrics.MOVE_REMAINING + " is not scraped"));
+  }
+
   private static JsonObject moves(BalancerNode node) {
     JsonObject moves = status(node).getJsonObject("moves");
     return moves == null ? new JsonObject() : moves;
