@@ -40,7 +40,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -223,7 +222,7 @@ class ObservabilityFilesEndToEndTest {
   }
 
   /**
-   * promtool (Debian package {@code prometheus}, not installed by the build: it is about 100 MB) checks
+   * promtool (Debian package {@code prometheus}, which .ci/run installs like the other real peers) checks
    * the rules, runs their unit tests ({@code prometheus-rules.test.yaml}: each alert fires when it
    * should and stays quiet when it should not), and parses every dashboard expression, as a
    * recording rule with Grafana's variables filled in.
@@ -231,7 +230,7 @@ class ObservabilityFilesEndToEndTest {
   @Test
   void promtoolAcceptsTheRulesTheirTestsAndTheDashboardsExpressions() throws Exception {
     Optional<Path> promtool = onPath("promtool");
-    Assumptions.assumeTrue(promtool.isPresent(), "promtool is not installed (apt-get install prometheus)");
+    assertTrue(promtool.isPresent(), "promtool is not installed: apt-get install prometheus (.ci/run does)");
     run(promtool.get().toString(), "check", "rules", RULES.toString());
     run(promtool.get().toString(), "test", "rules", RULE_TESTS.toString());
     List<Map<String, String>> recording = new ArrayList<>();
