@@ -4,7 +4,6 @@ import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.proxy.RelayRegistry.MovableClient;
-import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingKey;
 import io.mqttlb.routing.RoutingSnapshot;
@@ -209,10 +208,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
       String broker = job.getString("broker");
       return (brokerId, key) -> brokerId.equals(broker);
     }
-    return (brokerId, key) -> {
-      RouteDecision now = router.route(key);
-      return now != null && !now.broker().id().equals(brokerId);
-    };
+    return router::routesElsewhere;
   }
 
   /** This node's part of one job. Confined to the verticle's event loop. */

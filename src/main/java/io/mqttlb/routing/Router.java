@@ -1,5 +1,6 @@
 package io.mqttlb.routing;
 
+import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.RoutingMode;
 import java.util.Set;
@@ -77,6 +78,47 @@ public final class Router {
     return pick(snapshots.get(), previous.key(), previous.keyHash(), tried);
   }
 
+  /**
+   * Whether routing now sends {@code key} to another broker than {@code brokerId}: the relayed clients
+   * for which this holds are the ones a rebalance disconnects.
+   */
+  public boolean routesElsewhere(String brokerId, RoutingKey key) {
+    return movesTo(brokerId, key) != null;
+  }
+
+  /**
+   * The broker routing now sends {@code key} to, when that is not {@code brokerId}: where a rebalance
+   * sends a client of {@code brokerId} back. Null when the client would stay (or there is no broker).
+   */
+  public String movesTo(String brokerId, RoutingKey key) {
+    RouteDecision now = route(key);
+    return now == null || now.broker().id().equals(brokerId) ? null : now.broker().id();
+  }
+
+  /**
+   * The broker the ring gives a key hash as a first choice, the table aside: drained and unavailable
+   * brokers skipped as for a client; null when there is no broker at all.
+   */
+  public BrokerConfig ringBroker(long keyHash) {
+    RoutingSnapshot snapshot = snapshots.get();
+    int index = ringIndex(snapshot, keyHash, Set.of());
+    return index < 0 ? null : snapshot.broker(index);
+  }
+
+  /** The snapshot this router routes by now. */
+  public RoutingSnapshot snapshot() {
+    return snapshots.get();
+  }
+
+  /**
+   * A router that routes like this one (key field, availability, table) but always by {@code
+   * snapshot}: asked what routing would do after a change, it answers by the rules a real change
+   * would then route by.
+   */
+  public Router pinnedTo(RoutingSnapshot snapshot) {
+    return new Router(() -> snapshot, keyField, availability, table);
+  }
+
   private RouteDecision pick(RoutingSnapshot snapshot, RoutingKey key, long hash, Set<String> tried) {
     if (snapshot.mode() == RoutingMode.TABLE) {
       RouteDecision fromTable = fromTable(snapshot, key, hash, table.overrideBroker(key.value()),
@@ -88,6 +130,15 @@ public final class Router {
         return fromTable;
       }
     }
+    int index = ringIndex(snapshot, hash, tried);
+    if (index < 0) {
+      return null;
+    }
+    return new RouteDecision(key, hash, snapshot.broker(index), RouteDecision.SOURCE_RING, snapshot.epoch());
+  }
+
+  /** The ring member for a hash, skipping what is tried, drained or unavailable; -1 for an empty ring. */
+  private int ringIndex(RoutingSnapshot snapshot, long hash, Set<String> tried) {
     HashRing ring = snapshot.ring();
     IntPredicate usable = tried.isEmpty() ? firstChoice(snapshot) : i -> {
       if (snapshot.isDrained(i)) {
@@ -103,10 +154,7 @@ public final class Router {
     if (index < 0) {
       index = ring.lookup(hash, i -> !tried.contains(ring.memberId(i)));
     }
-    if (index < 0) {
-      return null;
-    }
-    return new RouteDecision(key, hash, snapshot.broker(index), RouteDecision.SOURCE_RING, snapshot.epoch());
+    return index;
   }
 
   private FirstChoice firstChoice(RoutingSnapshot snapshot) {
