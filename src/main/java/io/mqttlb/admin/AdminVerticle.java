@@ -10,6 +10,7 @@ import io.mqttlb.config.TlsSettingException;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.moves.MoveJobs;
+import io.mqttlb.moves.MovePredictor;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
@@ -53,6 +54,7 @@ public final class AdminVerticle extends VerticleBase {
   private final TierHealth health;
   private final Metrics metrics;
   private final MoveJobs moves;
+  private final MovePredictor predictor;
   private final SelfAddress self;
   private final List<SelfAddress.Listener> listeners;
   private final Map<String, ListenerTls> listenerTls;
@@ -65,9 +67,10 @@ public final class AdminVerticle extends VerticleBase {
    * @param listenerTls the TLS of each listener that has it, by listener name (reloaded by the listener calls)
    */
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
-                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves,
+                       TierState state, TierHealth health, Metrics metrics, MoveJobs moves, MovePredictor predictor,
                        List<SelfAddress.Listener> listeners, Map<String, ListenerTls> listenerTls) {
     this.moves = moves;
+    this.predictor = predictor;
     this.self = SelfAddress.of(listeners);
     this.listeners = List.copyOf(listeners);
     this.listenerTls = Map.copyOf(listenerTls);
@@ -94,6 +97,7 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/route").handler(this::route);
     new TierApi(vertx, state, snapshots, self).mount(web);
     new MovesApi(vertx, state, snapshots, moves).mount(web);
+    new WhatIfApi(vertx, router, predictor).mount(web);
     new ListenersApi(vertx, listeners, listenerTls).mount(web);
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));

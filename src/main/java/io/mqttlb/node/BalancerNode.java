@@ -19,6 +19,7 @@ import io.mqttlb.health.TierHealth;
 import io.mqttlb.metrics.EventLoopLag;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.moves.MovesVerticle;
+import io.mqttlb.moves.WhatIfVerticle;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
 import io.mqttlb.proxy.NettyLoops;
@@ -71,6 +72,7 @@ public final class BalancerNode {
   private final RelayRegistry relays = new RelayRegistry();
   private final EventLoopLag eventLoopLag;
   private MovesVerticle moves;
+  private WhatIfVerticle whatIf;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
   private final List<String> listenerDeployments = new ArrayList<>();
   private final Map<String, ListenerTls> listenerTls = new LinkedHashMap<>();
@@ -233,16 +235,20 @@ public final class BalancerNode {
     });
   }
 
-  /** Drain and rebalance jobs: answers the tier's move messages, and starts jobs for the admin API. */
+  /**
+   * Drain and rebalance jobs, and what-if predictions: answer the tier's move and what-if messages,
+   * and start jobs and predictions for the admin API.
+   */
   private Future<Void> deployMoves() {
     moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, relays);
     metrics.bindMoveRemaining(moves::remainingClients);
-    return vertx.deployVerticle(moves).mapEmpty();
+    whatIf = new WhatIfVerticle(config.nodeId(), state, router, relays);
+    return vertx.deployVerticle(moves).compose(id -> vertx.deployVerticle(whatIf)).mapEmpty();
   }
 
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        health, metrics, moves, boundListeners(), listenerTls);
+        health, metrics, moves, whatIf, boundListeners(), listenerTls);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()

@@ -9,6 +9,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 
 /**
@@ -70,6 +71,41 @@ public final class RelayRegistry {
       return interleaved;
     });
   }
+
+  /**
+   * Asks {@code look(brokerId, routingKey)} about every relaying client, on the client's event loop
+   * (so it must be thread-safe), without touching the clients: how many relay, and the non-null
+   * answers, loop after loop.
+   */
+  public <T> Future<Survey<T>> survey(BiFunction<String, RoutingKey, T> look) {
+    List<Future<Survey<T>>> perLoop = new ArrayList<>();
+    Context caller = Vertx.currentContext();
+    for (RelayedClients loop : loops) {
+      Promise<Survey<T>> promise = Promise.promise();
+      loop.loop().execute(() -> {
+        Survey<T> found = loop.survey(look);
+        if (caller == null) {
+          promise.complete(found);
+        } else {
+          caller.runOnContext(v -> promise.complete(found));
+        }
+      });
+      perLoop.add(promise.future());
+    }
+    return Future.all(perLoop).map(all -> {
+      int relaying = 0;
+      List<T> found = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        Survey<T> part = all.resultAt(i);
+        relaying += part.relaying();
+        found.addAll(part.found());
+      }
+      return new Survey<>(relaying, found);
+    });
+  }
+
+  /** What a {@link #survey} found: how many clients relay, and the answers about them. */
+  public record Survey<T>(int relaying, List<T> found) {}
 
   /** A selected client; {@link #moveAway} hands it to its own event loop. */
   public static final class MovableClient {

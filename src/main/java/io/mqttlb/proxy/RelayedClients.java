@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 
 /**
@@ -52,6 +53,22 @@ final class RelayedClients {
       }
     }
     return selected;
+  }
+
+  /** How many connections relay, and {@code look}'s non-null answers for them (broker id, routing key); on this event loop. */
+  <T> RelayRegistry.Survey<T> survey(BiFunction<String, RoutingKey, T> look) {
+    int relaying = 0;
+    List<T> found = new ArrayList<>();
+    for (ClientConnection connection : connections) {
+      if (connection.relaying()) {
+        relaying++;
+        T answer = look.apply(connection.brokerId(), connection.routingKey());
+        if (answer != null) {
+          found.add(answer);
+        }
+      }
+    }
+    return new RelayRegistry.Survey<>(relaying, found);
   }
 
   /** Re-records every relayed client's sticky entry, when the tier is in table mode. */
