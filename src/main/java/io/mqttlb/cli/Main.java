@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "mqttlb", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "MQTT-aware load balancer: sends every client to the same broker, from any node.",
     subcommands = {NodeCommand.class, DemoCommand.class, StatusCommand.class, RouteCommand.class,
-        BrokersCommand.class, ModeCommand.class, TableCommand.class, RebalanceCommand.class,
+        BrokersCommand.class, ModeCommand.class, TableCommand.class, RebalanceCommand.class, WhatIfCommand.class,
         ListenersCommand.class, LoadtestCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
