@@ -24,12 +24,13 @@ import java.util.TreeSet;
 /**
  * {@code GET /api/v1/whatif?remove=b2&add=b4:1&weight=b1:2&drain=b3}: what a change to the broker set
  * would move, changing nothing. The key space from this node's rings, exactly ({@link KeySpaceMoves});
- * the connected clients from every member ({@link MovePredictor}). The answer, e.g. for adding b4:
+ * the connected clients from every member ({@link MovePredictor}). The answer, e.g. for draining b3:
  *
  * <pre>
- *   {"change":"add b4 (weight 1)","mode":"hash","epoch":3,"keySpace":0.2493,
- *    "moves":[{"from":"b1","to":"b4","keySpace":0.0811,"clients":31,"samples":["dev-12","dev-40"]},…],
- *    "clients":{"connected":120,"moving":29},"nodes":["lb-1","lb-2"],"incomplete":[]}
+ *   {"change":"drain b3","mode":"hash","epoch":1,"keySpace":0.3430502334547978,
+ *    "moves":[{"from":"b3","to":"b1","keySpace":0.2106360331956013,"clients":12,"samples":["sensor-1","sensor-11"]},
+ *             {"from":"b3","to":"b2","keySpace":0.13241420025919645,"clients":10,"samples":["sensor-10","sensor-18"]}],
+ *    "clients":{"connected":60,"moving":22},"nodes":["lb-1"],"incomplete":[]}
  * </pre>
  */
 final class WhatIfApi {
