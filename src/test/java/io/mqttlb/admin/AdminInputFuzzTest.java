@@ -12,6 +12,8 @@ import io.mqttlb.routing.BrokerAvailability;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.routing.TopologyChange;
+import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.Set;
@@ -20,9 +22,10 @@ import java.util.function.Function;
 /**
  * Coverage-guided fuzzing of what the admin API reads from callers, through its pure functions (no
  * HTTP server per input): request bodies ({@link JsonBody} and each typed read of a field, nested
- * objects included), the table's {@code limit} parameter, {@code ttl} durations, and the route
- * query's keys. A bad body or parameter is a {@link BadRequest} (or, for durations, the
- * {@link IllegalArgumentException} that the API turns into one); anything else thrown is a
+ * objects included), the table's {@code limit} parameter, {@code ttl} durations, the route
+ * query's keys, and the what-if query. A bad body or parameter is a {@link BadRequest} (or, for durations, the
+ * {@link IllegalArgumentException} that the API turns into one), and so is a what-if query's
+ * change (read, then applied to a snapshot); anything else thrown is a
  * finding, and a status is always a client error.
  *
  * <p>Input layout: the last bytes choose the part and the field names; the rest is the text.
@@ -30,13 +33,14 @@ import java.util.function.Function;
 class AdminInputFuzzTest {
   private static final Set<String> FIELDS = Set.of("broker", "ttl", "rate", "tls", "address", "port", "verify");
   private static final List<String> NAMES = List.copyOf(FIELDS);
+  private static final List<String> WHAT_IF_NAMES = List.of("remove", "add", "weight", "drain", "samples");
   private static final Router ROUTER = new Router(() -> RoutingSnapshot.of(1, List.of(
       new BrokerConfig("b1", "127.0.0.1", 1884, 1),
       new BrokerConfig("b2", "127.0.0.1", 1885, 1)), 16), KeyField.CLIENT_ID, BrokerAvailability.ALL);
 
   @FuzzTest(maxDuration = "3s")
   void callerInput(FuzzedDataProvider data) {
-    int part = data.consumeInt(0, 3);
+    int part = data.consumeInt(0, 4);
     switch (part) {
       case 0 -> body(data);
       case 1 -> badRequestOrValue(() -> TierApi.limit(data.consumeRemainingAsString()));
@@ -47,6 +51,7 @@ class AdminInputFuzzTest {
           // the API answers it with 400
         }
       }
+      case 3 -> whatIfQuery(data);
       default -> {
         String clientId = data.consumeString(300);
         String username = data.consumeString(300);
@@ -54,6 +59,34 @@ class AdminInputFuzzTest {
         RouteDecision decision = ROUTER.route(clientId, username, null, certificateCn.isEmpty() ? null : certificateCn);
         assertNotNull(decision, "two brokers, every key has one");
       }
+    }
+  }
+
+  /**
+   * A what-if query: parameters from the known names and one made up, with any values. A change
+   * that is read is then applied to the snapshot, as the call does: it either applies or is refused
+   * with an IllegalArgumentException (a 400 or 404), never anything else.
+   */
+  private static void whatIfQuery(FuzzedDataProvider data) {
+    MultiMap query = MultiMap.caseInsensitiveMultiMap();
+    int parameters = data.consumeInt(0, 6);
+    for (int i = 0; i < parameters; i++) {
+      String name = data.consumeBoolean() ? WHAT_IF_NAMES.get(data.consumeInt(0, WHAT_IF_NAMES.size() - 1))
+          : data.consumeString(8);
+      query.add(name, data.consumeString(40));
+    }
+    badRequestOrValue(() -> WhatIfApi.samples(query.getAll("samples")));
+    TopologyChange change;
+    try {
+      change = WhatIfApi.change(query);
+    } catch (BadRequest refused) {
+      checkStatus(refused);
+      return;
+    }
+    try {
+      assertNotNull(change.applyTo(ROUTER.snapshot()));
+    } catch (IllegalArgumentException expected) {
+      // the API answers it with 404 (an unknown broker) or 400
     }
   }
 
