@@ -193,6 +193,7 @@ final class WhatIfApi {
     return items;
   }
 
+  /** The id rules live with the broker record: a throwaway broker applies them, with their message. */
   private static void checkId(String parameter, String id) {
     try {
       new BrokerConfig(id, "id.check.invalid", 1, 1);
