@@ -189,6 +189,7 @@ public final class AdminVerticle extends VerticleBase {
           .put("weight", broker.weight())
           .put("sendProxyProtocol", broker.sendProxyProtocol().label())
           .put("tls", TierApi.tlsJson(broker.tls()))
+          .put("maxConnectRate", broker.maxConnectRate())
           .put("healthy", health.isAvailable(broker.id()))
           .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())

@@ -76,10 +76,12 @@ final class TierApi {
 
   private Answer putBroker(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    JsonBody body = JsonBody.parse(ctx.body().buffer(), Set.of("address", "weight", "sendProxyProtocol", "tls"),
-        "{\"address\":\"10.0.0.5:1883\",\"weight\":1,\"sendProxyProtocol\":\"none\",\"tls\":null}");
+    JsonBody body = JsonBody.parse(ctx.body().buffer(),
+        Set.of("address", "weight", "sendProxyProtocol", "tls", "maxConnectRate"),
+        "{\"address\":\"10.0.0.5:1883\",\"weight\":1,\"sendProxyProtocol\":\"none\",\"tls\":null,\"maxConnectRate\":0}");
     BrokerConfig existing = state.broker(id);
     Integer weight = body.integer("weight");
+    Integer maxConnectRate = body.integer("maxConnectRate");
     String proxyText = body.string("sendProxyProtocol", false);
     // Fields left out keep their value for an existing broker and take the default for a new one.
     ProxyProtocol proxy;
@@ -94,7 +96,8 @@ final class TierApi {
     try {
       broker = BrokerConfig.of(id, body.string("address", true),
           weight != null ? weight : existing != null ? existing.weight() : BrokerConfig.DEFAULT_WEIGHT)
-          .withSendProxyProtocol(proxy).withTls(tls);
+          .withSendProxyProtocol(proxy).withTls(tls)
+          .withMaxConnectRate(maxConnectRate != null ? maxConnectRate : existing != null ? existing.maxConnectRate() : 0);
     } catch (IllegalArgumentException e) {
       throw new BadRequest(400, e.getMessage());
     }
@@ -103,8 +106,10 @@ final class TierApi {
     });
     state.putBroker(broker);
     snapshots.rebuild();
-    log.info("broker {} {}: {} weight {}, PROXY protocol {}, {}", id, existing == null ? "added" : "changed",
-        broker.address(), broker.weight(), broker.sendProxyProtocol().label(), describeTls(broker.tls()));
+    log.info("broker {} {}: {} weight {}, PROXY protocol {}, {}, {}", id, existing == null ? "added" : "changed",
+        broker.address(), broker.weight(), broker.sendProxyProtocol().label(), describeTls(broker.tls()),
+        broker.maxConnectRate() == 0 ? "the tier's default connect-rate cap" : "at most " + broker.maxConnectRate()
+            + " new connections/s");
     return new Answer(existing == null ? 201 : 200, brokerJson(broker));
   }
 
@@ -248,7 +253,8 @@ final class TierApi {
   static JsonObject brokerJson(BrokerConfig broker) {
     return new JsonObject().put("id", broker.id()).put("address", broker.address()).put("weight", broker.weight())
         .put("sendProxyProtocol", broker.sendProxyProtocol().label())
-        .put("tls", tlsJson(broker.tls()));
+        .put("tls", tlsJson(broker.tls()))
+        .put("maxConnectRate", broker.maxConnectRate());
   }
 
   /** A broker's TLS settings as the API answers them: null for plain TCP. */

@@ -32,12 +32,14 @@ final class BrokersCommand implements Callable<Integer> {
   /**
    * The broker table of {@code brokers} and {@code status}, from the API's broker objects. The PROXY
    * column (the PROXY protocol version sent to the broker) and the TLS column (how the node's
-   * connections to the broker are secured, see {@link #tls}) are shown only when some broker needs
-   * them, so that the common table stays narrow.
+   * connections to the broker are secured, see {@link #tls}) and the MAX RATE column (the broker's own
+   * cap on new connections per second across the tier; "default" for the tier's) are shown only when
+   * some broker needs them, so that the common table stays narrow.
    */
   static String table(JsonArray brokers) {
     boolean proxyColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && sendsProxyHeader(broker));
     boolean tlsColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && broker.getValue("tls") != null);
+    boolean rateColumn = brokers.stream().anyMatch(item -> item instanceof JsonObject broker && capsRate(broker));
     List<String> columns = new ArrayList<>(List.of("ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED"));
     if (proxyColumn) {
       columns.add(columns.indexOf("WEIGHT") + 1, "PROXY");
@@ -45,7 +47,13 @@ final class BrokersCommand implements Callable<Integer> {
     if (tlsColumn) {
       columns.add(columns.indexOf("HEALTHY"), "TLS");
     }
+    if (rateColumn) {
+      columns.add(columns.indexOf("HEALTHY"), "MAX RATE");
+    }
     TextTable table = new TextTable(columns.toArray(String[]::new)).rightAligned("WEIGHT", "CONNECTIONS");
+    if (rateColumn) {
+      table.rightAligned("MAX RATE");
+    }
     for (Object item : brokers) {
       JsonObject broker = item instanceof JsonObject object ? object : new JsonObject();
       List<Object> row = new ArrayList<>(Arrays.asList(broker.getValue("id"), broker.getValue("address"),
@@ -56,6 +64,9 @@ final class BrokersCommand implements Callable<Integer> {
       }
       if (tlsColumn) {
         row.add(columns.indexOf("TLS"), tls(broker.getValue("tls")));
+      }
+      if (rateColumn) {
+        row.add(columns.indexOf("MAX RATE"), capsRate(broker) ? broker.getValue("maxConnectRate") + "/s" : "default");
       }
       table.row(row.toArray());
     }
@@ -76,6 +87,11 @@ final class BrokersCommand implements Callable<Integer> {
     }
     Object serverName = tls.getValue("serverName");
     return serverName == null ? "yes" : "yes (" + TextTable.printable(String.valueOf(serverName)) + ")";
+  }
+
+  /** Whether the broker has a connect-rate cap of its own (an older node does not answer the field: none). */
+  private static boolean capsRate(JsonObject broker) {
+    return broker.getValue("maxConnectRate") instanceof Number rate && rate.intValue() > 0;
   }
 
   private static boolean sendsProxyHeader(JsonObject broker) {
@@ -156,10 +172,11 @@ final class BrokersCommand implements Callable<Integer> {
 
   /**
    * {@code mqttlb brokers set ID ADDRESS [--weight W] [--send-proxy-protocol none|v1|v2] [--tls | --no-tls]
-   * [--tls-ca FILE] [--tls-server-name NAME] [--tls-no-verify]}: adds a broker, or changes one.
+   * [--tls-ca FILE] [--tls-server-name NAME] [--tls-no-verify] [--max-connect-rate N]}: adds a broker, or changes one.
    */
   @Command(name = "set", mixinStandardHelpOptions = true,
-      description = "Add a broker, or change the address, weight, PROXY protocol or TLS of one, on every node."
+      description = "Add a broker, or change the address, weight, PROXY protocol, TLS or connect-rate cap of one, on"
+          + " every node."
           + " Connections routed afterwards follow the new ring and settings; open ones are not cut.")
   static final class Set implements Callable<Integer> {
     @Mixin
@@ -204,12 +221,24 @@ final class BrokersCommand implements Callable<Integer> {
             + " (implies --tls).")
     boolean tlsNoVerify;
 
+    @Option(names = "--max-connect-rate", paramLabel = "N",
+        description = "At most N new connections per second to the broker across the whole tier (each node takes its"
+            + " share); clients over it wait, then get \"server busy\". 0: the tier's default"
+            + " (limits.maxConnectRatePerBroker). Default: 0 for a new broker, unchanged for an existing one.")
+    Integer maxConnectRate;
+
     @Override
     public Integer call() {
       admin.requireNonEmpty("ID", id);
       JsonObject body = new JsonObject().put("address", address);
       if (weight != null) {
         body.put("weight", weight);
+      }
+      if (maxConnectRate != null) {
+        if (maxConnectRate < 0) {
+          throw admin.usageError("--max-connect-rate must be 0 or more, got " + maxConnectRate);
+        }
+        body.put("maxConnectRate", maxConnectRate);
       }
       if (sendProxyProtocol != null) {
         try {
@@ -242,7 +271,8 @@ final class BrokersCommand implements Callable<Integer> {
         return (answer.status() == 201 ? "added" : "changed") + " broker " + TextTable.printable(String.valueOf(broker.getValue("id")))
             + ": " + broker.getValue("address") + ", weight " + broker.getValue("weight")
             + (sendsProxyHeader(broker) ? ", PROXY protocol " + broker.getValue("sendProxyProtocol") : "")
-            + (broker.getValue("tls") != null ? ", TLS " + tls(broker.getValue("tls")) : "");
+            + (broker.getValue("tls") != null ? ", TLS " + tls(broker.getValue("tls")) : "")
+            + (capsRate(broker) ? ", at most " + broker.getValue("maxConnectRate") + " new connections/s" : "");
       }));
     }
   }

@@ -9,7 +9,7 @@ import io.mqttlb.config.ProxyProtocol;
  * {@code address|weight}, then {@code |v1} or {@code |v2} when relayed connections start with a
  * PROXY protocol header, then {@code |tls} when they speak TLS, with its settings that differ from
  * the defaults as {@code ;name=value} ({@code ca} the CA file, {@code name} the server name,
- * {@code verify=false}).
+ * {@code verify=false}), then {@code |rate=N} when the broker has a connect-rate cap of its own.
  *
  * <pre>
  *   10.0.0.5:1883|1                                 weight 1, plain TCP, no PROXY header
@@ -17,15 +17,18 @@ import io.mqttlb.config.ProxyProtocol;
  *   10.0.0.5:8883|1|tls                             TLS, the JVM's trust, the host's name checked
  *   10.0.0.5:8883|2|v1|tls;ca=/etc/ca.pem;name=b1.example.com
  *   10.0.0.5:8883|1|tls;verify=false
+ *   10.0.0.5:1883|1|rate=500                        at most 500 new connections a second, tier-wide
+ *   10.0.0.5:8883|1|v2|tls|rate=200
  * </pre>
  *
  * A value is read from its end, so that the address is whatever precedes the weight. In setting
  * values {@code %}, {@code |} and {@code ;} are written as {@code %25}, {@code %7C} and {@code %3B}.
  *
- * <p>A broker without a header or TLS keeps the two-field form, so values written by nodes of
+ * <p>A broker without a header, TLS or cap keeps the two-field form, so values written by nodes of
  * earlier versions read the same and those nodes read ours. An earlier node cannot read a value
  * with a field it does not know and ignores that broker (with a warning), which is right: it would
- * connect without the header or the TLS the broker requires. Pure and stateless.
+ * connect without the header or the TLS the broker requires, or past the cap that protects it. Pure
+ * and stateless.
  */
 final class BrokerValue {
   private static final char SEPARATOR = '|';
@@ -34,6 +37,7 @@ final class BrokerValue {
   private static final String CA = "ca=";
   private static final String NAME = "name=";
   private static final String NO_VERIFY = "verify=false";
+  private static final String RATE = "rate=";
 
   private BrokerValue() {}
 
@@ -55,6 +59,9 @@ final class BrokerValue {
         value.append(SETTING).append(NO_VERIFY);
       }
     }
+    if (broker.maxConnectRate() > 0) {
+      value.append(SEPARATOR).append(RATE).append(broker.maxConnectRate());
+    }
     return value.toString();
   }
 
@@ -66,8 +73,11 @@ final class BrokerValue {
   static BrokerConfig decode(String id, String value) {
     ProxyProtocol proxy = ProxyProtocol.NONE;
     BrokerTlsConfig tls = null;
+    int rate = 0;
+    boolean readRate = false;
     int end = value.length();
-    // Fields after the weight, read from the last: at most one TLS field, after at most one PROXY version.
+    // Fields after the weight, read from the last: at most one rate field, after at most one TLS field, after at
+    // most one PROXY version.
     while (true) {
       int separator = value.lastIndexOf(SEPARATOR, end - 1);
       if (separator < 0) {
@@ -76,9 +86,16 @@ final class BrokerValue {
       String field = value.substring(separator + 1, end);
       if (isWholeNumber(field)) {
         return BrokerConfig.of(id, value.substring(0, separator), Integer.parseInt(field))
-            .withSendProxyProtocol(proxy).withTls(tls);
+            .withSendProxyProtocol(proxy).withTls(tls).withMaxConnectRate(rate);
       }
-      if (isTls(field) && tls == null && proxy == ProxyProtocol.NONE) {
+      if (field.startsWith(RATE) && !readRate && tls == null && proxy == ProxyProtocol.NONE) {
+        String number = field.substring(RATE.length());
+        if (!isWholeNumber(number)) {
+          throw new IllegalArgumentException("rate " + number + " is not a whole number");
+        }
+        rate = Integer.parseInt(number);
+        readRate = true;
+      } else if (isTls(field) && tls == null && proxy == ProxyProtocol.NONE) {
         tls = decodeTls(field);
       } else if (proxy == ProxyProtocol.NONE) {
         proxy = ProxyProtocol.parse(field);

@@ -262,6 +262,11 @@ public final class TierState implements RoutingTable, AutoCloseable {
     return store.clustered();
   }
 
+  /** Runs {@code listener} (on some cluster thread) after a node joined or left, once {@link #members()} tells. */
+  public void onMembersChange(Runnable listener) {
+    store.onMembersChange(listener);
+  }
+
   // ---- the table ----
 
   @Override
@@ -389,7 +394,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private static String describe(List<BrokerConfig> brokers) {
     return brokers.stream().map(b -> b.id() + "=" + b.address() + (b.weight() == 1 ? "" : "×" + b.weight())
             + (b.sendProxyProtocol() == ProxyProtocol.NONE ? "" : " proxy-" + b.sendProxyProtocol().label())
-            + (b.tls() == null ? "" : b.tls().verify() ? " tls" : " tls-unverified"))
+            + (b.tls() == null ? "" : b.tls().verify() ? " tls" : " tls-unverified")
+            + (b.maxConnectRate() == 0 ? "" : " max " + b.maxConnectRate() + "/s"))
         .collect(Collectors.joining(", ", "[", "]"));
   }
 

@@ -5,10 +5,12 @@ package io.mqttlb.config;
  * brackets and {@link #address()} adds them back: {@code ("b1", "::1", 1883, 1).address()} is
  * {@code [::1]:1883}. {@code sendProxyProtocol} says whether relayed connections (and health
  * probes) start with a PROXY protocol header; {@code tls}, when not null, that they speak TLS to the
- * broker (after the PROXY header, if any).
+ * broker (after the PROXY header, if any); {@code maxConnectRate}, when above 0, caps the new
+ * connections per second to the broker across the whole tier (0: the tier's default,
+ * {@code limits.maxConnectRatePerBroker}).
  */
 public record BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol,
-                           BrokerTlsConfig tls) {
+                           BrokerTlsConfig tls, int maxConnectRate) {
   public static final int MIN_PORT = 1;
   public static final int DEFAULT_WEIGHT = 1;
   public static final int MIN_WEIGHT = 1;
@@ -23,6 +25,13 @@ public record BrokerConfig(String id, String host, int port, int weight, ProxyPr
     if (sendProxyProtocol == null) {
       throw new InvalidFieldException("sendProxyProtocol", "is missing");
     }
+    Require.inRange("maxConnectRate", maxConnectRate, AdmissionLimits.OFF, AdmissionLimits.MAX_RATE);
+  }
+
+  /** A broker without a connect-rate cap of its own. */
+  public BrokerConfig(String id, String host, int port, int weight, ProxyProtocol sendProxyProtocol,
+                      BrokerTlsConfig tls) {
+    this(id, host, port, weight, sendProxyProtocol, tls, AdmissionLimits.OFF);
   }
 
   /** A broker reached over plain TCP that gets no PROXY protocol header. */
@@ -37,12 +46,17 @@ public record BrokerConfig(String id, String host, int port, int weight, ProxyPr
 
   /** This broker with {@code sendProxyProtocol} set. */
   public BrokerConfig withSendProxyProtocol(ProxyProtocol version) {
-    return new BrokerConfig(id, host, port, weight, version, tls);
+    return new BrokerConfig(id, host, port, weight, version, tls, maxConnectRate);
   }
 
   /** This broker reached over TLS with these settings, or over plain TCP for null. */
   public BrokerConfig withTls(BrokerTlsConfig settings) {
-    return new BrokerConfig(id, host, port, weight, sendProxyProtocol, settings);
+    return new BrokerConfig(id, host, port, weight, sendProxyProtocol, settings, maxConnectRate);
+  }
+
+  /** This broker with its own connect-rate cap ({@code 0}: the tier's default). */
+  public BrokerConfig withMaxConnectRate(int perSecond) {
+    return new BrokerConfig(id, host, port, weight, sendProxyProtocol, tls, perSecond);
   }
 
   /** The name the broker's certificate is checked against, and sent by SNI: {@code tls.serverName}, else the host. */

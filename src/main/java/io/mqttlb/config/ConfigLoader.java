@@ -57,13 +57,14 @@ public final class ConfigLoader {
   static final List<String> ADMIN_KEYS = List.of("host", "port", "token", "allowUnauthenticated", "tls");
   /** A listener's TLS keys without SNI and file watching: the admin API is restarted to change its certificate. */
   static final List<String> ADMIN_TLS_KEYS = List.of("certPath", "keyPath", "provider", "caPath", "clientAuth");
-  static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol", "tls");
+  static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol", "tls", "maxConnectRate");
   static final List<String> BROKER_TLS_KEYS = List.of("caPath", "serverName", "verify");
   static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
   static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
   static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
   static final List<String> LIMITS_KEYS =
-      List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout", "perSourceAddress");
+      List.of("connectTimeout", "maxConnectBytes", "maxConnections", "backendConnectTimeout", "perSourceAddress",
+          "maxConnectRatePerBroker", "admissionWait", "admissionQueue");
   static final List<String> PER_SOURCE_KEYS = List.of("maxConnections", "connectRate");
   static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
 
@@ -312,8 +313,9 @@ public final class ConfigLoader {
       }
       ProxyProtocol finalSendProxy = sendProxy;
       BrokerTlsConfig tls = m.contains("tls") ? brokerTls(m.get("tls")) : null;
-      return build(item, Map.of(),
-          () -> BrokerConfig.of(id, address, weight).withSendProxyProtocol(finalSendProxy).withTls(tls));
+      int maxConnectRate = m.get("maxConnectRate") == null ? AdmissionLimits.OFF : m.get("maxConnectRate").asInt();
+      return build(item, Map.of(), () -> BrokerConfig.of(id, address, weight).withSendProxyProtocol(finalSendProxy)
+          .withTls(tls).withMaxConnectRate(maxConnectRate));
     }
 
     /**
@@ -407,8 +409,17 @@ public final class ConfigLoader {
           ? defaults.backendConnectTimeout() : m.get("backendConnectTimeout").asDuration();
       SourceAddressLimits perSource = m.get("perSourceAddress") == null ? defaults.perSourceAddress()
           : perSourceAddress(m.get("perSourceAddress"));
-      return build(value, Map.of(),
-          () -> new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, perSource));
+      AdmissionLimits admissionDefaults = defaults.admission();
+      int brokerRate = m.get("maxConnectRatePerBroker") == null
+          ? admissionDefaults.maxConnectRatePerBroker() : m.get("maxConnectRatePerBroker").asInt();
+      Duration admissionWait = m.get("admissionWait") == null
+          ? admissionDefaults.maxWait() : m.get("admissionWait").asDuration();
+      int admissionQueue = m.get("admissionQueue") == null
+          ? admissionDefaults.queue() : m.get("admissionQueue").asInt();
+      AdmissionLimits admission = build(value, Map.of(),
+          () -> new AdmissionLimits(brokerRate, admissionWait, admissionQueue));
+      return build(value, Map.of(), () -> new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections,
+          backendConnectTimeout, perSource, admission));
     }
 
     private SourceAddressLimits perSourceAddress(YamlValue value) throws ConfigException {

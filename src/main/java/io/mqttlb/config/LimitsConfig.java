@@ -2,9 +2,12 @@ package io.mqttlb.config;
 
 import java.time.Duration;
 
-/** Per-node protections; {@code perSourceAddress} applies to every listener of the node. */
+/**
+ * Per-node protections; {@code perSourceAddress} applies to every listener of the node, {@code admission}
+ * to the connects towards brokers with a connect-rate cap.
+ */
 public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout,
-                           SourceAddressLimits perSourceAddress) {
+                           SourceAddressLimits perSourceAddress, AdmissionLimits admission) {
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_CONNECT_BYTES = 65_536;
   /** Room for the smallest CONNECT: fixed header, protocol name and level, flags, keep-alive, empty id. */
@@ -19,6 +22,14 @@ public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int max
     Require.atLeast("maxConnections", maxConnections, MIN_MAX_CONNECTIONS);
     Require.positive("backendConnectTimeout", backendConnectTimeout);
     Require.nonNull("perSourceAddress", perSourceAddress);
+    Require.nonNull("admission", admission);
+  }
+
+  /** Without admission control of its own (brokers' own caps still apply, with the default queue and wait). */
+  public LimitsConfig(Duration connectTimeout, int maxConnectBytes, int maxConnections, Duration backendConnectTimeout,
+                      SourceAddressLimits perSourceAddress) {
+    this(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, perSourceAddress,
+        AdmissionLimits.DEFAULTS);
   }
 
   /** Without per-source-address limits. */
@@ -27,7 +38,12 @@ public record LimitsConfig(Duration connectTimeout, int maxConnectBytes, int max
   }
 
   public LimitsConfig withPerSourceAddress(SourceAddressLimits limits) {
-    return new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, limits);
+    return new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, limits, admission);
+  }
+
+  public LimitsConfig withAdmission(AdmissionLimits limits) {
+    return new LimitsConfig(connectTimeout, maxConnectBytes, maxConnections, backendConnectTimeout, perSourceAddress,
+        limits);
   }
 
   public static LimitsConfig defaults() {

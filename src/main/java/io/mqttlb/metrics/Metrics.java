@@ -82,6 +82,17 @@ public final class Metrics {
   public static final String EVENT_LOOP_LAG = "mqttlb_event_loop_lag_seconds";
   /** Heap in use at the end of the most recent garbage collection: see {@link HeapAfterGc}. */
   public static final String HEAP_AFTER_GC = "mqttlb_heap_after_gc_bytes";
+  /** Clients waiting for a capped broker's admission on this node, by broker. */
+  public static final String ADMISSION_QUEUED = "mqttlb_admission_queued";
+  /** Clients a capped broker's admission let through (at once or after waiting), by broker. */
+  public static final String ADMISSION_ADMITTED = "mqttlb_admission_admitted";
+  /** Clients a capped broker's admission answered "server busy", by broker and reason. */
+  public static final String ADMISSION_REFUSED = "mqttlb_admission_refused";
+  /** How long admitted clients waited for a capped broker's admission (0 for those let through at once), by broker. */
+  public static final String ADMISSION_WAIT = "mqttlb_admission_wait_seconds";
+  /** {@link #ADMISSION_REFUSED} reasons: the node's queue for the broker was full, or the client waited limits.admissionWait. */
+  public static final String ADMISSION_QUEUE_FULL = "queue_full";
+  public static final String ADMISSION_WAIT_EXPIRED = "wait_expired";
   /** {@link #MOVE_DISCONNECTS} results: DISCONNECT written at once (between packets), after the packet in flight, or not at all. */
   public static final String MOVE_SENT_AT_ONCE = "sent_at_once";
   public static final String MOVE_SENT_AFTER_PACKET = "sent_after_packet";
@@ -91,6 +102,9 @@ public final class Metrics {
   public static final String REASON_CONNECT_TIMEOUT = "connect_timeout";
   public static final String REASON_MAX_CONNECTIONS = "max_connections";
   public static final String REASON_NO_BROKER = "no_broker";
+  /** A capped broker's admission answered "server busy": see {@link #ADMISSION_REFUSED}. */
+  public static final String REASON_ADMISSION_QUEUE_FULL = "admission_queue_full";
+  public static final String REASON_ADMISSION_WAIT_EXPIRED = "admission_wait_expired";
   /** A listener that accepts the PROXY protocol got no valid header first. */
   public static final String REASON_PROXY_HEADER = "proxy_header";
   /** The client's source address has as many clients open, or connected as often, as limits.perSourceAddress allows. */
@@ -134,6 +148,7 @@ public final class Metrics {
   private final AtomicInteger clientsActive = new AtomicInteger();
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
   private final Map<String, TlsMeters> tlsListeners = new ConcurrentHashMap<>();
+  private final Map<String, AdmissionMeters> admissions = new ConcurrentHashMap<>();
   private final LabelledCounters rejections;
   private final LabelledCounters routed;
   private final Map<String, Counter> healthChecks = new ConcurrentHashMap<>();
@@ -371,6 +386,11 @@ public final class Metrics {
     return brokers.computeIfAbsent(brokerId, id -> new BrokerMeters(registry, id));
   }
 
+  /** The admission meters of one capped broker. */
+  public AdmissionMeters admission(String brokerId) {
+    return admissions.computeIfAbsent(brokerId, id -> new AdmissionMeters(registry, id));
+  }
+
   /** The TLS meters of one listener. */
   public TlsMeters tls(String listener) {
     return tlsListeners.computeIfAbsent(listener, name -> new TlsMeters(registry, name));
@@ -472,6 +492,69 @@ public final class Metrics {
     private static double count(Map<String, Counter> counters, String label) {
       Counter counter = counters.get(label);
       return counter == null ? 0 : counter.count();
+    }
+  }
+
+  /** Admission meters of one capped broker, tagged with its id. */
+  public static final class AdmissionMeters {
+    private final MeterRegistry registry;
+    private final String broker;
+    private final Counter admitted;
+    private final Counter queueFull;
+    private final Counter waitExpired;
+    private final Timer waited;
+    /** The waiting count's source, held strongly here because a Gauge holds its object weakly. */
+    private volatile IntSupplier waiting;
+
+    AdmissionMeters(MeterRegistry registry, String broker) {
+      this.registry = registry;
+      this.broker = broker;
+      admitted = Counter.builder(ADMISSION_ADMITTED).tag("broker", broker)
+          .description("Clients let through to a broker with a connect-rate cap").register(registry);
+      String refusedDescription = "Clients answered server busy by a broker's connect-rate cap, by reason";
+      queueFull = Counter.builder(ADMISSION_REFUSED).tag("broker", broker).tag("reason", ADMISSION_QUEUE_FULL)
+          .description(refusedDescription).register(registry);
+      waitExpired = Counter.builder(ADMISSION_REFUSED).tag("broker", broker).tag("reason", ADMISSION_WAIT_EXPIRED)
+          .description(refusedDescription).register(registry);
+      waited = Timer.builder(ADMISSION_WAIT).tag("broker", broker)
+          .description("How long clients let through waited for a broker's connect-rate cap")
+          .publishPercentileHistogram()
+          .minimumExpectedValue(Duration.ofMillis(1))
+          .maximumExpectedValue(Duration.ofSeconds(60))
+          .register(registry);
+    }
+
+    /** Registers the gauge of clients waiting for the broker on this node; once. */
+    public void bindWaiting(IntSupplier source) {
+      if (waiting == null) {
+        waiting = source;
+        Gauge.builder(ADMISSION_QUEUED, source, IntSupplier::getAsInt).tag("broker", broker)
+            .description("Clients waiting for a broker's connect-rate cap on this node").register(registry);
+      }
+    }
+
+    public void admitted(long waitedNanos) {
+      admitted.increment();
+      waited.record(waitedNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** {@code reason}: {@link #ADMISSION_QUEUE_FULL} or {@link #ADMISSION_WAIT_EXPIRED}. */
+    public void refused(String reason) {
+      (ADMISSION_QUEUE_FULL.equals(reason) ? queueFull : waitExpired).increment();
+    }
+
+    public double admittedCount() {
+      return admitted.count();
+    }
+
+    public double refusedCount(String reason) {
+      return (ADMISSION_QUEUE_FULL.equals(reason) ? queueFull : waitExpired).count();
+    }
+
+    /** Clients waiting now; 0 before the gauge is bound. */
+    public int waiting() {
+      IntSupplier source = waiting;
+      return source == null ? 0 : source.getAsInt();
     }
   }
 

@@ -27,6 +27,7 @@ public final class Connack {
   private static final int UNSUPPORTED_PROTOCOL_VERSION = 0x84;
   private static final int CLIENT_IDENTIFIER_NOT_VALID = 0x85;
   private static final int SERVER_UNAVAILABLE_5 = 0x88;
+  private static final int SERVER_BUSY = 0x89;
   private static final int PACKET_TOO_LARGE = 0x95;
 
   private static final int NONE = -1;
@@ -80,6 +81,15 @@ public final class Connack {
       case 5 -> mqtt5(SERVER_UNAVAILABLE_5);
       default -> null;
     };
+  }
+
+  /**
+   * CONNACK "server busy" for a client that a broker's connect-rate cap did not let through in time:
+   * MQTT 5 reason code 0x89 (§3.2.2.2, "the server is busy, try again later"); 3.1/3.1.1 have no busy
+   * code, so 0x03 "server unavailable" (§3.2.2.3). Null for any other level, whose dialect is unknown.
+   */
+  public static byte[] serverBusy(int protocolLevel) {
+    return protocolLevel == 5 ? mqtt5(SERVER_BUSY) : serverUnavailable(protocolLevel);
   }
 
   private static byte[] mqtt3(int returnCode) {

@@ -1,5 +1,7 @@
 package io.mqttlb.proxy;
 
+import io.mqttlb.admission.AdmissionQueue.Ticket;
+import io.mqttlb.admission.AdmissionQueue.Verdict;
 import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ProxyProtocol;
@@ -41,14 +43,20 @@ import org.slf4j.LoggerFactory;
  * the same loop), so it needs no locks.
  *
  * <pre>
- *   AWAITING_CONNECT --valid CONNECT--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
- *          |  invalid, too large, timeout,          | every broker failed (refused, timed out, TLS failed)
- *          |  over a per-source-address limit,      |
- *          |  no valid PROXY header, a failed       |
- *          |  TLS handshake, a refused WebSocket    |
- *          |  upgrade or frame                      |
- *          +----------------------------------------+--> CLOSED (no broker connection is left open)
+ *   AWAITING_CONNECT --valid CONNECT--> [ADMITTING] --admitted--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
+ *          |  invalid, too large, timeout,   |  queue full,                | every broker failed (refused,
+ *          |  over a per-source-address      |  waited too long ("server   | timed out, TLS failed)
+ *          |  limit, no valid PROXY header,  |  busy"), or the client left |
+ *          |  a failed TLS handshake, a      |                             |
+ *          |  refused WebSocket upgrade or   |                             |
+ *          |  frame                          |                             |
+ *          +---------------------------------+-----------------------------+--> CLOSED (no broker connection is left open)
  * </pre>
+ *
+ * <p>A client routed to a broker with a connect-rate cap passes the node's {@link BrokerAdmission}
+ * first, and so does a client redispatched to the next broker: it dials at once when the cap has
+ * room, else waits in ADMITTING (read on, so that its leaving is seen) until admitted or answered
+ * "server busy".
  *
  * <p>The client pipeline is [PROXY header decoder, when the listener accepts it] → [TLS and its
  * {@link TlsHandshakeReader}, on a TLS listener] → [the WebSocket stage, on a WebSocket listener:
@@ -62,14 +70,14 @@ import org.slf4j.LoggerFactory;
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
  * that its TTL counts from the last disconnect.
  */
-final class ClientConnection implements RelayEnds {
+final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
   private static final int MQTT_5 = 5;
   private static final byte[] USE_ANOTHER_SERVER = ServerDisconnect.withReason(ServerDisconnect.USE_ANOTHER_SERVER);
   /** How long a moved MQTT 5 client's relay waits for a packet boundary (and the DISCONNECT's write). */
   static final long DISCONNECT_GRACE_MILLIS = 1000;
 
-  private enum State { AWAITING_CONNECT, DIALING, RELAYING, CLOSED }
+  private enum State { AWAITING_CONNECT, ADMITTING, DIALING, RELAYING, CLOSED }
 
   private final Channel client;
   private final ProxyRuntime runtime;
@@ -96,6 +104,12 @@ final class ClientConnection implements RelayEnds {
   private BrokerMeters brokerMeters;
   private RouteDecision routed;
   private int protocolLevel;
+  /** The CONNECT's fingerprint, entered into the {@link LoopGuard} when the client first dials. */
+  private long connectFingerprint;
+  /** While ADMITTING: the client's place in its broker's queue, and where it goes once admitted. */
+  private Ticket<BrokerAdmission.Waiter> admission;
+  private RouteDecision admitting;
+  private Set<String> admittingTried;
   /** The CONNECT's fingerprint while it waits for the broker's first byte (see {@link LoopGuard}); 0 otherwise. */
   private long pendingFingerprint;
   /** The broker→client relay of an MQTT 5 client, which can end at a packet boundary; null otherwise. */
@@ -229,19 +243,70 @@ final class ClientConnection implements RelayEnds {
     cancelConnectTimer();
     state = State.DIALING;
     protocolLevel = info.protocolLevel();
-    if (!runtime.loops().enter(fingerprint)) {
-      reject(Metrics.REASON_RELAY_LOOP, "the same CONNECT is already waiting for its broker too often (relay loop)",
-          Connack.serverUnavailable(protocolLevel));
-      return;
-    }
-    pendingFingerprint = fingerprint;
+    connectFingerprint = fingerprint;
     RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIpIfKey(info),
         certificateCnIfKey());
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(protocolLevel));
       return;
     }
-    dial(decision, null);
+    admit(decision, null);
+  }
+
+  /** Dials the decision's broker once its connect-rate cap (if it has one) lets the client through. */
+  private void admit(RouteDecision decision, Set<String> tried) {
+    Ticket<BrokerAdmission.Waiter> ticket = runtime.admission().offer(decision.broker().id(), client.eventLoop(), this);
+    if (ticket == null || ticket.verdict() == Verdict.ADMITTED) {
+      dialAdmitted(decision, tried);
+    } else if (ticket.verdict() == Verdict.WAITING) {
+      state = State.ADMITTING;
+      admission = ticket;
+      admitting = decision;
+      admittingTried = tried;
+      reader.readWhileWaiting(client, runtime.limits().maxConnectBytes());
+    } else {
+      reject(Metrics.REASON_ADMISSION_QUEUE_FULL, "broker " + decision.broker().id()
+          + " is at its connect-rate cap and this node's queue for it is full", Connack.serverBusy(protocolLevel));
+    }
+  }
+
+  /** The client's broker admitted it after a wait: on to the broker. */
+  @Override
+  public void admitted() {
+    if (state != State.ADMITTING) {
+      return;
+    }
+    state = State.DIALING;
+    admission = null;
+    reader.stopReading(client);
+    dialAdmitted(admitting, admittingTried);
+  }
+
+  /** The client waited {@code limits.admissionWait} for its broker: "server busy". */
+  @Override
+  public void expired() {
+    if (state == State.ADMITTING) {
+      admission = null;
+      reject(Metrics.REASON_ADMISSION_WAIT_EXPIRED, "waited " + runtime.limits().admission().maxWait() + " for broker "
+          + admitting.broker().id() + "'s connect-rate cap", Connack.serverBusy(protocolLevel));
+    }
+  }
+
+  /**
+   * Dials an admitted client's broker. Its CONNECT counts as pending in the {@link LoopGuard} from the
+   * first dial (not while it waits: many identical CONNECTs of clients without an id may wait at once
+   * in a storm) until its broker answers.
+   */
+  private void dialAdmitted(RouteDecision decision, Set<String> tried) {
+    if (pendingFingerprint == 0) {
+      if (!runtime.loops().enter(connectFingerprint)) {
+        reject(Metrics.REASON_RELAY_LOOP, "the same CONNECT is already waiting for its broker too often (relay loop)",
+            Connack.serverUnavailable(protocolLevel));
+        return;
+      }
+      pendingFingerprint = connectFingerprint;
+    }
+    dial(decision, tried);
   }
 
   /** The client's address as a routing key, formatted only for a client with neither client id nor user name. */
@@ -349,7 +414,7 @@ final class ClientConnection implements RelayEnds {
       log.debug("client {} key {}: broker {} failed ({}), redispatching to {}", clientAddress,
           failed.key().value(), failed.broker().id(), why, next.broker().id());
     }
-    dial(next, triedNow);
+    admit(next, triedNow); // the next broker's cap protects it from the failed broker's clients too
   }
 
   private void startRelay(Channel channel, BrokerMeters meters, RouteDecision decision) {
@@ -425,6 +490,7 @@ final class ClientConnection implements RelayEnds {
 
   private void rejectWith(String reason, String detail, Object answer) {
     state = State.CLOSED;
+    leaveAdmission();
     cancelConnectTimer();
     leaveLoopGuard();
     metrics.connectRejected(reason);
@@ -469,6 +535,7 @@ final class ClientConnection implements RelayEnds {
       countedSource = null;
     }
     cancelConnectTimer();
+    leaveAdmission();
     State was = state;
     state = State.CLOSED;
     if (was == State.RELAYING) {
@@ -493,6 +560,14 @@ final class ClientConnection implements RelayEnds {
       channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     } else {
       channel.close();
+    }
+  }
+
+  /** A client that leaves while waiting for admission frees its place; no broker connection is opened for it. */
+  private void leaveAdmission() {
+    if (admission != null) {
+      admission.cancel();
+      admission = null;
     }
   }
 

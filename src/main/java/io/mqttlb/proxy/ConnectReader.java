@@ -5,6 +5,7 @@ import io.mqttlb.mqtt.ConnectParser;
 import io.mqttlb.mqtt.ConnectResult;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.util.Arrays;
@@ -14,7 +15,8 @@ import java.util.Arrays;
  * they hold a complete CONNECT, refuses what is not one, and hands a valid one to its
  * {@link ClientConnection}, which dials the broker and then replaces this handler with the relay.
  * The client stops reading while the broker connection opens; bytes already read by then (anything
- * the client pipelined after its CONNECT) stay buffered and are replayed with the CONNECT.
+ * the client pipelined after its CONNECT) stay buffered and are replayed with the CONNECT. While the
+ * client waits for a capped broker's admission it is read on (see {@link #readWhileWaiting}).
  */
 final class ConnectReader extends ChannelInboundHandlerAdapter {
   /** Re-parse a partial CONNECT on every read only while it is this short; see {@link #worthParsing}. */
@@ -26,6 +28,8 @@ final class ConnectReader extends ChannelInboundHandlerAdapter {
   private byte[] pending = new byte[INITIAL_BUFFER];
   private int pendingLength;
   private boolean routed;
+  /** While waiting for admission: how many bytes may be buffered before reading stops; 0 otherwise. */
+  private int waitingLimit;
 
   ConnectReader(ClientConnection connection, ConnectParser parser) {
     this.connection = connection;
@@ -45,8 +49,15 @@ final class ConnectReader extends ChannelInboundHandlerAdapter {
     } finally {
       data.release();
     }
-    if (routed || !worthParsing(before)) {
-      return; // once routed, stragglers of the last read are replayed with the rest
+    if (routed) {
+      // Stragglers of the last read, and what a waiting client pipelines, are replayed with the rest.
+      if (waitingLimit > 0 && pendingLength > waitingLimit) {
+        ctx.channel().config().setAutoRead(false);
+      }
+      return;
+    }
+    if (!worthParsing(before)) {
+      return;
     }
     ConnectResult result = parser.parse(pending, 0, pendingLength);
     if (result.needsMore()) {
@@ -75,6 +86,24 @@ final class ConnectReader extends ChannelInboundHandlerAdapter {
     }
     int declared = ConnectParser.declaredPacketLength(pending, 0, pendingLength);
     return declared < 0 || pendingLength >= declared;
+  }
+
+  /**
+   * The routed client waits for admission, maybe for seconds: reading on lets the pipeline see it
+   * leave (a closed socket is only noticed by reading it), and what it pipelines meanwhile (MQTT lets a
+   * client send before its CONNACK) is buffered up to {@code maxMoreBytes}, after which reading stops.
+   */
+  void readWhileWaiting(Channel channel, int maxMoreBytes) {
+    if (pending != null) {
+      waitingLimit = pendingLength + maxMoreBytes;
+      channel.config().setAutoRead(true);
+    }
+  }
+
+  /** The client was admitted: it stops reading while its broker connection opens. */
+  void stopReading(Channel channel) {
+    waitingLimit = 0;
+    channel.config().setAutoRead(false);
   }
 
   /** The CONNECT and whatever followed it, to replay to the broker; once. */

@@ -59,6 +59,20 @@ class BrokerValueTest {
   }
 
   @Test
+  void aConnectRateCapFollowsEveryOtherField() {
+    assertEquals("10.0.0.5:1883|1|rate=500", BrokerValue.encode(PLAIN.withMaxConnectRate(500)));
+    assertEquals("[::1]:1884|3|v2|tls;verify=false|rate=1",
+        BrokerValue.encode(V2_IPV6.withTls(new BrokerTlsConfig(null, null, false)).withMaxConnectRate(1)));
+    assertEquals("10.0.0.5:1883|1", BrokerValue.encode(PLAIN.withMaxConnectRate(0)), "no cap: the short form");
+    for (ProxyProtocol version : ProxyProtocol.values()) {
+      for (BrokerTlsConfig tls : java.util.Arrays.asList(null, BrokerTlsConfig.DEFAULTS)) {
+        BrokerConfig expected = V2_IPV6.withSendProxyProtocol(version).withTls(tls).withMaxConnectRate(1_000_000);
+        assertEquals(expected, BrokerValue.decode(expected.id(), BrokerValue.encode(expected)), BrokerValue.encode(expected));
+      }
+    }
+  }
+
+  @Test
   void aValueAnEarlierNodeWroteReadsWithoutHeader() {
     assertEquals(new BrokerConfig("b2", "::1", 1884, 3), BrokerValue.decode("b2", "[::1]:1884|3"));
   }
@@ -70,7 +84,10 @@ class BrokerValueTest {
         // TLS after the PROXY version only, once, with known settings and escapes
         "10.0.0.5:1883|1|tls|v2", "10.0.0.5:1883|1|tls|tls", "10.0.0.5:1883|1|v2|v1", "10.0.0.5:1883|1|none",
         "10.0.0.5:1883|1|tls;sni=x", "10.0.0.5:1883|1|tls;ca=%41", "10.0.0.5:1883|1|tls;ca=a%7",
-        "10.0.0.5:1883|1|tls;ca=/ca.pem;verify=false", "10.0.0.5:1883|1|tlsx")) {
+        "10.0.0.5:1883|1|tls;ca=/ca.pem;verify=false", "10.0.0.5:1883|1|tlsx",
+        // the rate last, once, a whole number within the cap's range
+        "10.0.0.5:1883|1|rate=5|tls", "10.0.0.5:1883|1|rate=5|v2", "10.0.0.5:1883|1|rate=5|rate=5",
+        "10.0.0.5:1883|1|rate=", "10.0.0.5:1883|1|rate=-5", "10.0.0.5:1883|1|rate=5x", "10.0.0.5:1883|1|rate=2000000")) {
       assertThrows(IllegalArgumentException.class, () -> BrokerValue.decode("b1", value), value);
     }
   }

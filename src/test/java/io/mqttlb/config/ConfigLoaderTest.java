@@ -346,6 +346,19 @@ class ConfigLoaderTest {
             "limits.perSourceAddress.connectRate", "must be at least 0, got -5"),
         bad("per-source connectRate as a duration", BROKER + "limits:\n  perSourceAddress: {connectRate: 10/s}\n",
             "limits.perSourceAddress.connectRate", "expected a whole number; got '10/s'"),
+        // Admission control: 0 is off (or, for a broker, the tier's default), below is a mistake.
+        bad("negative broker maxConnectRate", "brokers:\n  - {id: b1, address: 127.0.0.1:1884, maxConnectRate: -1}\n",
+            "brokers[0].maxConnectRate", "must be between 0 and 1000000, got -1"),
+        bad("broker maxConnectRate with a unit", "brokers:\n  - {id: b1, address: 127.0.0.1:1884, maxConnectRate: 5/s}\n",
+            "brokers[0].maxConnectRate", "expected a whole number; got '5/s'"),
+        bad("negative maxConnectRatePerBroker", BROKER + "limits:\n  maxConnectRatePerBroker: -5\n",
+            "limits.maxConnectRatePerBroker", "must be between 0 and 1000000, got -5"),
+        bad("zero admissionWait", BROKER + "limits:\n  admissionWait: 0s\n",
+            "limits.admissionWait", "must be a positive duration, got 0s"),
+        bad("admissionWait without unit", BROKER + "limits:\n  admissionWait: 10\n", "limits.admissionWait",
+            "'10' is not a duration (write e.g. 500ms, 5s, 30m, 2h)"),
+        bad("negative admissionQueue", BROKER + "limits:\n  admissionQueue: -1\n",
+            "limits.admissionQueue", "must be between 0 and 10000000, got -1"),
         bad("typo in perSourceAddress", BROKER + "limits:\n  perSourceAddress: {maxConnection: 5}\n",
             "limits.perSourceAddress.maxConnection", "unknown key 'maxConnection'; expected one of maxConnections, connectRate"),
         bad("no brokers", "node:\n  id: lb-1\n", "brokers", "a standalone node needs at least one broker"),
@@ -469,6 +482,25 @@ class ConfigLoaderTest {
     assertEquals(LimitsConfig.defaults().withPerSourceAddress(new SourceAddressLimits(50, 10)), limits);
     assertEquals(new SourceAddressLimits(0, 3),
         parse(BROKER + "limits:\n  perSourceAddress: {connectRate: 3}\n").limits().perSourceAddress());
+  }
+
+  @Test
+  void admissionControlIsOffByDefaultAndReadWhenGiven() throws ConfigException {
+    NodeConfig defaults = parse(BROKER);
+    assertEquals(AdmissionLimits.DEFAULTS, defaults.limits().admission());
+    assertEquals(0, defaults.brokers().get(0).maxConnectRate());
+    assertEquals(0, defaults.limits().admission().capOf(defaults.brokers().get(0).maxConnectRate()), "no cap at all");
+    NodeConfig config = parse("""
+        brokers:
+          - {id: b1, address: 127.0.0.1:1884, maxConnectRate: 500}
+          - {id: b2, address: 127.0.0.1:1885}
+        limits: {maxConnectRatePerBroker: 200, admissionWait: 2s, admissionQueue: 0}
+        """);
+    assertEquals(new AdmissionLimits(200, Duration.ofSeconds(2), 0), config.limits().admission());
+    assertEquals(LimitsConfig.defaults().withAdmission(new AdmissionLimits(200, Duration.ofSeconds(2), 0)), config.limits());
+    assertEquals(new BrokerConfig("b1", "127.0.0.1", 1884, 1).withMaxConnectRate(500), config.brokers().get(0));
+    assertEquals(500, config.limits().admission().capOf(config.brokers().get(0).maxConnectRate()), "its own cap");
+    assertEquals(200, config.limits().admission().capOf(config.brokers().get(1).maxConnectRate()), "the tier's default");
   }
 
   @Test

@@ -64,6 +64,15 @@ class ConnackTest {
   }
 
   @Test
+  void serverBusy() {
+    assertArrayEquals(AnnotatedHex.bytes("20 02 00 03"), Connack.serverBusy(3)); // 3.1 has no busy code: unavailable
+    assertArrayEquals(AnnotatedHex.bytes("20 02 00 03"), Connack.serverBusy(4));
+    assertArrayEquals(AnnotatedHex.bytes("20 03 00 89 00"), Connack.serverBusy(5));
+    assertNull(Connack.serverBusy(0));
+    assertNull(Connack.serverBusy(6));
+  }
+
+  @Test
   void eachCallReturnsAFreshArray() {
     byte[] first = Connack.serverUnavailable(5);
     first[3] = 0;
