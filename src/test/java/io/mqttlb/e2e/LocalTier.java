@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -54,11 +55,17 @@ final class LocalTier implements AutoCloseable {
 
   /** @param customize changes to the test node's configuration (limits, extra brokers, ...) */
   static LocalTier start(int brokerCount, UnaryOperator<NodeConfig> customize) throws Exception {
+    return start(brokerCount, MosquittoBroker::start, customize);
+  }
+
+  /** @param startBroker starts broker {@code b1}, {@code b2}, ... by its id, e.g. {@link MosquittoBroker#startLoggingConnects} */
+  static LocalTier start(int brokerCount, Function<String, MosquittoBroker> startBroker,
+                         UnaryOperator<NodeConfig> customize) throws Exception {
     List<MosquittoBroker> brokers = new ArrayList<>();
     try {
       List<BrokerConfig> configs = new ArrayList<>();
       for (int i = 1; i <= brokerCount; i++) {
-        MosquittoBroker broker = MosquittoBroker.start("b" + i);
+        MosquittoBroker broker = startBroker.apply("b" + i);
         brokers.add(broker);
         configs.add(new BrokerConfig(broker.id(), "127.0.0.1", broker.port(), 1));
       }

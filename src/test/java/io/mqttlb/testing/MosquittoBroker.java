@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 public final class MosquittoBroker implements AutoCloseable {
   public static final String MARKER_TOPIC = "mqttlb/broker";
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final String CONNECT_LOG = "connects.log";
 
   private final String id;
   private final int port;
@@ -43,6 +44,31 @@ public final class MosquittoBroker implements AutoCloseable {
   /** Starts {@code mosquitto -c FILE} on a free port; fails with a clear message when it is not installed. */
   public static MosquittoBroker start(String id) {
     return start(id, List.of());
+  }
+
+  /**
+   * As {@link #start(String)}, and the broker logs every client that connects, as it connects, to
+   * {@link #connectLog()} (Mosquitto writes and flushes its log file line by line; see
+   * {@link BrokerConnectLog}).
+   */
+  public static MosquittoBroker startLoggingConnects(String id) {
+    try {
+      Path dir = Files.createTempDirectory("mqttlb-mosquitto-" + id);
+      Path log = dir.resolve(CONNECT_LOG);
+      Files.createFile(log);
+      // Started as root, Mosquitto drops to its own user before it opens the file.
+      for (Path path : List.of(dir, log)) {
+        path.toFile().setReadable(true, false);
+        path.toFile().setWritable(true, false);
+      }
+      dir.toFile().setExecutable(true, false);
+      MosquittoBroker broker = new MosquittoBroker(id, Ports.free(), dir,
+          List.of("log_type notice", "connection_messages true", "log_dest file " + log));
+      broker.launch();
+      return broker;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** As {@link #start(String)}, with more lines for its configuration file (e.g. a bridge). */
@@ -123,6 +149,11 @@ public final class MosquittoBroker implements AutoCloseable {
 
   public int port() {
     return port;
+  }
+
+  /** The file a broker of {@link #startLoggingConnects} logs its connections to. */
+  public Path connectLog() {
+    return dir.resolve(CONNECT_LOG);
   }
 
   public long pid() {
