@@ -1,6 +1,7 @@
 package io.mqttlb.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.node.BalancerNode;
+import io.mqttlb.testing.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
@@ -79,7 +81,7 @@ class AdminWriteApiTest {
   void brokersAreAddedChangedAndRemoved() throws Exception {
     JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\"}"), 201);
     assertEquals(new JsonObject().put("id", "b3").put("address", "127.0.0.1:3").put("weight", 1)
-        .put("sendProxyProtocol", "none").putNull("tls"), added);
+        .put("sendProxyProtocol", "none").putNull("tls").put("maxConnectRate", 0), added);
     JsonObject changed = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:33\",\"weight\":4}"), 200);
     assertEquals(4, changed.getInteger("weight"));
     // Leaving the weight out keeps it.
@@ -134,6 +136,30 @@ class AdminWriteApiTest {
 
     ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"sendProxyProtocol\":\"none\"}"), 200);
     assertEquals(ProxyProtocol.NONE, node.snapshot().broker("b3").sendProxyProtocol());
+  }
+
+  @Test
+  void aBrokersConnectRateCapIsSetKeptShownAndPacedByTheNode() throws Exception {
+    JsonObject added = ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:3\",\"maxConnectRate\":500}"), 201);
+    assertEquals(500, added.getInteger("maxConnectRate"));
+    assertEquals(500, node.snapshot().broker("b3").maxConnectRate(), "the routing snapshot carries it");
+    assertEquals(500, ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\"}"), 200)
+        .getInteger("maxConnectRate"), "left out, it is kept");
+    JsonArray inStatus = new JsonObject(call("GET", "/api/v1/status", null).body()).getJsonArray("brokers");
+    assertEquals(500, inStatus.getJsonObject(2).getInteger("maxConnectRate"));
+    // The node's admission control follows the broker set: the capped broker gets its gauge.
+    Await.until("b3's admission gauge", () -> node.metrics().scrape().contains("mqttlb_admission_queued{broker=\"b3\"}"));
+    assertFalse(node.metrics().scrape().contains("mqttlb_admission_queued{broker=\"b1\"}"), "b1 has no cap");
+
+    assertEquals(0, ok(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"maxConnectRate\":0}"), 200)
+        .getInteger("maxConnectRate"));
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"maxConnectRate\":-1}"), 400,
+        "maxConnectRate must be between 0 and 1000000, got -1");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"maxConnectRate\":\"5/s\"}"), 400,
+        "\"maxConnectRate\" must be a whole number");
+    assertError(call("PUT", "/api/v1/brokers/b3", "{\"address\":\"127.0.0.1:4\",\"maxConnectRate\":2.5}"), 400,
+        "\"maxConnectRate\" must be a whole number");
+    assertEquals(0, node.snapshot().broker("b3").maxConnectRate(), "refused calls change nothing");
   }
 
   @Test

@@ -181,6 +181,30 @@ class AdminCommandsTest {
   }
 
   @Test
+  void brokersSetCapsTheConnectRateAndTheTableShowsIt() {
+    assertEquals("added broker b3: 127.0.0.1:1886, weight 1, at most 500 new connections/s\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--max-connect-rate", "500")).out());
+    String listed = succeeded(mqttlb("brokers")).out();
+    assertLine(listed, "ID", "ADDRESS", "WEIGHT", "MAX RATE", "HEALTHY", "CONNECTIONS", "DRAINED");
+    assertLine(listed, "b1", "127.0.0.1:1884", "1", "default", "yes", "0", "no");
+    assertLine(listed, "b3", "127.0.0.1:1886", "1", "500/s", "yes", "0", "no");
+    assertEquals(500, node.snapshot().broker("b3").maxConnectRate());
+
+    assertEquals("changed broker b3: 127.0.0.1:1886, weight 2, at most 500 new connections/s\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--weight", "2")).out(), "left out, it is kept");
+    assertEquals("changed broker b3: 127.0.0.1:1886, weight 2\n",
+        succeeded(mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--max-connect-rate", "0")).out());
+    assertLine(succeeded(mqttlb("brokers")).out(), "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED");
+
+    CliRun negative = mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--max-connect-rate", "-3");
+    assertEquals(2, negative.exitCode(), negative.toString());
+    assertTrue(negative.err().contains("--max-connect-rate must be 0 or more, got -3"), negative.err());
+    CliRun tooHigh = mqttlb("brokers", "set", "b3", "127.0.0.1:1886", "--max-connect-rate", "2000000");
+    assertEquals(1, tooHigh.exitCode(), tooHigh.toString());
+    assertTrue(tooHigh.err().contains("maxConnectRate must be between 0 and 1000000"), tooHigh.err());
+  }
+
+  @Test
   void brokersSetRefusesTheNodesOwnListener() {
     CliRun loop = mqttlb("brokers", "set", "b3", "127.0.0.1:" + node.port());
     assertEquals(1, loop.exitCode(), loop.toString());
