@@ -84,6 +84,8 @@ public final class Metrics {
   public static final String HEAP_AFTER_GC = "mqttlb_heap_after_gc_bytes";
   /** Clients waiting for a capped broker's admission on this node, by broker. */
   public static final String ADMISSION_QUEUED = "mqttlb_admission_queued";
+  /** This node's pace towards a capped broker, new connections per second: its share of the broker's tier-wide cap. */
+  public static final String ADMISSION_RATE = "mqttlb_admission_rate";
   /** Clients a capped broker's admission let through (at once or after waiting), by broker. */
   public static final String ADMISSION_ADMITTED = "mqttlb_admission_admitted";
   /** Clients a capped broker's admission answered "server busy", by broker and reason. */
@@ -503,8 +505,9 @@ public final class Metrics {
     private final Counter queueFull;
     private final Counter waitExpired;
     private final Timer waited;
-    /** The waiting count's source, held strongly here because a Gauge holds its object weakly. */
+    /** The gauges' sources, held strongly here because a Gauge holds its object weakly. */
     private volatile IntSupplier waiting;
+    private volatile DoubleSupplier rate;
 
     AdmissionMeters(MeterRegistry registry, String broker) {
       this.registry = registry;
@@ -524,13 +527,26 @@ public final class Metrics {
           .register(registry);
     }
 
-    /** Registers the gauge of clients waiting for the broker on this node; once. */
-    public void bindWaiting(IntSupplier source) {
+    /**
+     * Registers the gauges of the clients waiting for the broker on this node and of this node's pace
+     * towards it (0 once the broker has no cap any more); once.
+     */
+    public void bind(IntSupplier waitingSource, DoubleSupplier rateSource) {
       if (waiting == null) {
-        waiting = source;
-        Gauge.builder(ADMISSION_QUEUED, source, IntSupplier::getAsInt).tag("broker", broker)
+        waiting = waitingSource;
+        rate = rateSource;
+        Gauge.builder(ADMISSION_QUEUED, waitingSource, IntSupplier::getAsInt).tag("broker", broker)
             .description("Clients waiting for a broker's connect-rate cap on this node").register(registry);
+        Gauge.builder(ADMISSION_RATE, rateSource, DoubleSupplier::getAsDouble).tag("broker", broker)
+            .description("New connections per second this node may open to the broker: its share of the cap")
+            .register(registry);
       }
+    }
+
+    /** This node's pace towards the broker now; 0 before the gauges are bound. */
+    public double rate() {
+      DoubleSupplier source = rate;
+      return source == null ? 0 : source.getAsDouble();
     }
 
     public void admitted(long waitedNanos) {

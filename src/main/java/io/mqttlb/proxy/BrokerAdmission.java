@@ -73,7 +73,7 @@ final class BrokerAdmission {
       BrokerGate gate = gates.get(broker.id());
       if (gate == null) {
         BrokerGate created = new BrokerGate(cap, members, limits.queue(), ConnectPacer::rateLimited);
-        metrics.admission(broker.id()).bindWaiting(created::waiting);
+        metrics.admission(broker.id()).bind(created::waiting, () -> rate(broker.id()));
         gates.put(broker.id(), created);
         log.info("broker {}: at most {} new connections/s across the tier, {}/s from this node of {}", broker.id(), cap,
             String.format("%.1f", BrokerGate.nodeShare(cap, members)), members);

@@ -60,7 +60,7 @@ class MovesEndToEndTest {
     return new JsonObject(response.body());
   }
 
-  private static JsonObject put(BalancerNode node, String path, String body) throws Exception {
+  static JsonObject put(BalancerNode node, String path, String body) throws Exception {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort() + path))
         .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     assertTrue(response.statusCode() / 100 == 2, response.body());
