@@ -49,7 +49,6 @@ final class BrokerAdmission {
   /** Gates of every broker that ever had a cap; a broker whose cap went (or that left) keeps an open gate. */
   private final Map<String, BrokerGate> gates = new ConcurrentHashMap<>();
   private final Map<EventLoop, LoopQueues> loops = new ConcurrentHashMap<>();
-  private int members = 1;
 
   BrokerAdmission(AdmissionLimits limits, Metrics metrics) {
     this.limits = limits;
@@ -62,7 +61,7 @@ final class BrokerAdmission {
    * change of either, on a control thread.
    */
   synchronized void update(Collection<BrokerConfig> brokers, int liveMembers) {
-    members = Math.max(1, liveMembers);
+    int members = Math.max(1, liveMembers);
     Set<String> capped = new HashSet<>();
     for (BrokerConfig broker : brokers) {
       int cap = limits.capOf(broker.maxConnectRate());

@@ -43,14 +43,14 @@ import org.slf4j.LoggerFactory;
  * the same loop), so it needs no locks.
  *
  * <pre>
- *   AWAITING_CONNECT --valid CONNECT--> [ADMITTING] --admitted--> DIALING --broker up--> RELAYING --either side closes--> CLOSED
- *          |  invalid, too large, timeout,   |  queue full,                | every broker failed (refused,
- *          |  over a per-source-address      |  waited too long ("server   | timed out, TLS failed)
- *          |  limit, no valid PROXY header,  |  busy"), or the client left |
- *          |  a failed TLS handshake, a      |                             |
- *          |  refused WebSocket upgrade or   |                             |
- *          |  frame                          |                             |
- *          +---------------------------------+-----------------------------+--> CLOSED (no broker connection is left open)
+ *   AWAITING_CONNECT --CONNECT--> [ADMITTING] --admitted--> DIALING --broker up--> RELAYING --a side closes--> CLOSED
+ *     |  invalid, too large, timeout,   |  queue full, waited too  |  every broker failed
+ *     |  over a per-source-address      |  long ("server busy"),   |  (refused, timed out,
+ *     |  limit, no valid PROXY header,  |  or the client left      |  TLS failed)
+ *     |  a failed TLS handshake, a      |                          |
+ *     |  refused WebSocket upgrade      |                          |
+ *     |  or frame                       |                          |
+ *     +---------------------------------+--------------------------+--> CLOSED (no broker connection is left open)
  * </pre>
  *
  * <p>A client routed to a broker with a connect-rate cap passes the node's {@link BrokerAdmission}
