@@ -13,6 +13,7 @@ import io.mqttlb.moves.MoveJobs;
 import io.mqttlb.moves.MovePredictor;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
+import io.mqttlb.routing.RingShares;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.ListenerTls;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -24,6 +25,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,14 @@ public final class AdminVerticle extends VerticleBase {
   private static final int MAX_REQUEST_LINE = 4 * MAX_KEY_LENGTH;
   /** Far above the largest body a call takes (a broker with its TLS settings). */
   static final int MAX_BODY_BYTES = 64 * 1024;
+  /** The dashboard's files, on the class path (in the jar): served at {@code /} without a token, being static. */
+  static final String DASHBOARD_ROOT = "io/mqttlb/admin/dashboard";
+  /**
+   * The dashboard loads nothing from elsewhere and is never framed: a script injected into it (a hostile
+   * broker id, say) could not send the token anywhere but this node.
+   */
+  private static final String DASHBOARD_POLICY = "default-src 'self'; img-src 'self' data:; "
+      + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
   private final String nodeId;
   private final AdminConfig config;
@@ -58,6 +68,7 @@ public final class AdminVerticle extends VerticleBase {
   private final SelfAddress self;
   private final List<SelfAddress.Listener> listeners;
   private final Map<String, ListenerTls> listenerTls;
+  private final TierEvents events;
   /** The configured token's bytes, compared in constant time; empty when none is required. */
   private final byte[] token;
   private HttpServer server;
@@ -65,10 +76,12 @@ public final class AdminVerticle extends VerticleBase {
   /**
    * @param listeners this node's MQTT listeners as bound (actual ports): the broker calls refuse a broker there
    * @param listenerTls the TLS of each listener that has it, by listener name (reloaded by the listener calls)
+   * @param events what this node saw happen to the tier, for the events call
    */
   public AdminVerticle(String nodeId, AdminConfig config, Router router, SnapshotPublisher snapshots,
                        TierState state, TierHealth health, Metrics metrics, MoveJobs moves, MovePredictor predictor,
-                       List<SelfAddress.Listener> listeners, Map<String, ListenerTls> listenerTls) {
+                       List<SelfAddress.Listener> listeners, Map<String, ListenerTls> listenerTls, TierEvents events) {
+    this.events = events;
     this.moves = moves;
     this.predictor = predictor;
     this.self = SelfAddress.of(listeners);
@@ -95,10 +108,16 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
     web.get("/api/v1/route").handler(this::route);
+    web.get("/api/v1/ring").handler(ctx -> json(ctx, 200, ring()));
+    new EventsApi(vertx, events).mount(web);
     new TierApi(vertx, state, snapshots, self).mount(web);
     new MovesApi(vertx, state, snapshots, moves).mount(web);
     new WhatIfApi(vertx, router, predictor).mount(web);
     new ListenersApi(vertx, listeners, listenerTls).mount(web);
+    web.get("/*").handler(ctx -> {
+      ctx.response().putHeader("content-security-policy", DASHBOARD_POLICY).putHeader("x-content-type-options", "nosniff");
+      ctx.next();
+    }).handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(false));
     web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
     web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
     // A client's mistake (a body over the limit, a request Vert.x cannot parse) is answered, not logged as a server error.
@@ -194,9 +213,39 @@ public final class AdminVerticle extends VerticleBase {
           .put("seenDownBy", new JsonArray(health.seenDownBy(broker.id())))
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())
           .put("connections", metrics.broker(broker.id()).active())
+          .put("connectionsTotal", (long) metrics.broker(broker.id()).total())
           .put("drained", snapshot.isDrained(broker.id())));
     }
     return list;
+  }
+
+  /**
+   * The share of the hash space each broker owns on the current ring ({@code share}) and the share
+   * it takes new clients for now ({@code serving}: brokers that are down or drained skipped, their
+   * arcs going to their successors clockwise, as hash-mode routing sends them).
+   */
+  private JsonObject ring() {
+    RoutingSnapshot snapshot = snapshots.current();
+    RingShares shares = RingShares.of(snapshot.ring());
+    RingShares serving = RingShares.of(snapshot.ring(), index -> !snapshot.isDrained(index)
+        && health.isAvailable(snapshot.ring().memberId(index)));
+    JsonArray brokers = new JsonArray();
+    for (int i = 0; i < snapshot.ring().memberCount(); i++) {
+      String id = snapshot.ring().memberId(i);
+      brokers.add(new JsonObject()
+          .put("id", id)
+          .put("weight", snapshot.ring().weight(i))
+          .put("points", snapshot.ring().weight(i) * snapshot.ring().virtualNodes())
+          .put("share", shares.share(i))
+          .put("serving", serving.share(i))
+          .put("healthy", health.isAvailable(id))
+          .put("drained", snapshot.isDrained(i)));
+    }
+    return new JsonObject()
+        .put("epoch", snapshot.epoch())
+        .put("virtualNodes", snapshot.ring().virtualNodes())
+        .put("points", snapshot.ring().pointCount())
+        .put("brokers", brokers);
   }
 
   /**

@@ -181,8 +181,13 @@ final class TierApi {
 
   private Answer table(RoutingContext ctx) {
     String prefix = ctx.request().getParam("prefix");
+    String after = ctx.request().getParam("after");
     int limit = limit(ctx.request().getParam("limit"));
-    TablePage page = state.table(prefix == null || prefix.isEmpty() ? null : prefix, limit);
+    if (after != null && after.length() > MAX_KEY_LENGTH) {
+      throw new BadRequest(400, "after is a key: at most " + MAX_KEY_LENGTH + " characters");
+    }
+    TablePage page = state.table(prefix == null || prefix.isEmpty() ? null : prefix,
+        after == null || after.isEmpty() ? null : after, limit);
     JsonArray entries = new JsonArray();
     page.entries().forEach(entry -> entries.add(entryJson(entry)));
     return new Answer(200, new JsonObject()

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,6 +30,7 @@ public final class SnapshotPublisher {
   private final int virtualNodes;
   private final AtomicReference<RoutingSnapshot> current;
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final List<BiConsumer<RoutingSnapshot, RoutingSnapshot>> publishListeners = new CopyOnWriteArrayList<>();
 
   public SnapshotPublisher(Vertx vertx, TierState state, int virtualNodes) {
     this.vertx = vertx;
@@ -41,6 +44,14 @@ public final class SnapshotPublisher {
   public void start() {
     state.onRoutingChange(this::requestRebuild);
     requestRebuild(); // a change may have landed between the first snapshot and the listener
+  }
+
+  /**
+   * Runs {@code listener} with the previous and the new snapshot after each publication, on the
+   * thread that rebuilt (a worker), one publication at a time; it must not block.
+   */
+  public void onPublish(BiConsumer<RoutingSnapshot, RoutingSnapshot> listener) {
+    publishListeners.add(listener);
   }
 
   public RoutingSnapshot current() {
@@ -75,5 +86,6 @@ public final class SnapshotPublisher {
     current.set(next);
     log.info("routing epoch {}: mode {}, brokers {}, drained {}", next.epoch(), mode.label(),
         brokers.stream().map(b -> b.id() + "=" + b.address() + "×" + b.weight()).toList(), next.drained());
+    publishListeners.forEach(listener -> listener.accept(old, next));
   }
 }

@@ -326,10 +326,20 @@ public final class TierState implements RoutingTable, AutoCloseable {
 
   /** Entries whose key starts with {@code prefix}, in key order, at most {@code limit}. */
   public TablePage table(String prefix, int limit) {
+    return table(prefix, null, limit);
+  }
+
+  /**
+   * Entries whose key starts with {@code prefix} and sorts after {@code after} (null: from the
+   * first), in key order, at most {@code limit}: the next page after a page whose last key was
+   * {@code after}.
+   */
+  public TablePage table(String prefix, String after, int limit) {
     TreeMap<String, TableEntry> matching = new TreeMap<>();
     long stickyCount = collect(sticky.copy(), TableEntry.STICKY, prefix, matching);
     long overrideCount = collect(overrides.copy(), TableEntry.OVERRIDE, prefix, matching); // hides a sticky entry
-    List<TableEntry> entries = matching.values().stream().limit(limit).collect(Collectors.toList());
+    Map<String, TableEntry> page = after == null ? matching : matching.tailMap(after, false);
+    List<TableEntry> entries = page.values().stream().limit(limit).collect(Collectors.toList());
     return new TablePage(overrideCount + stickyCount, overrideCount, stickyCount, entries);
   }
 

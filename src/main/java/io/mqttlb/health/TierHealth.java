@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
   private final Map<String, Instant> since = new ConcurrentHashMap<>();
   /** This node's last observation of each broker: up or not. */
   private final Map<String, Boolean> observed = new ConcurrentHashMap<>();
+  private final List<Consumer<VerdictChange>> verdictListeners = new CopyOnWriteArrayList<>();
   private volatile HealthVotes votes = HealthVotes.NONE;
   /**
    * A private {@code HashSet}, never changed once published: its lookups compare the ids' cached
@@ -49,6 +52,9 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
    * on every slot its probe passes, and broker ids of one length differ only in their last bytes.
    */
   private volatile Set<String> down = new HashSet<>();
+
+  /** The tier's verdict on a broker changed: it is now {@code up} or not, as {@code seenDownBy} voted. */
+  public record VerdictChange(String brokerId, boolean up, List<String> seenDownBy, List<String> members, Instant at) {}
 
   /**
    * @param observations the map {@link #openMap} opened
@@ -142,6 +148,14 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     return since.get(brokerId);
   }
 
+  /**
+   * Runs {@code listener} after each change of the verdict on a broker, on this object's background
+   * thread (so changes arrive in the order they were decided); it must not block.
+   */
+  public void onVerdictChange(Consumer<VerdictChange> listener) {
+    verdictListeners.add(listener);
+  }
+
   /** Asks for a recomputation; bursts of changes fold into one. Callable from any thread. */
   void requestRecompute() {
     if (recomputeScheduled.compareAndSet(false, true)) {
@@ -166,6 +180,8 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
       metrics.brokerTransition(brokerId, up);
       log.info("broker {} is {} for the tier: seen down by {} of {} live members {}", brokerId, up ? "up" : "down",
           next.seenDownBy(brokerId), members.size(), members);
+      VerdictChange change = new VerdictChange(brokerId, up, next.seenDownBy(brokerId), List.copyOf(members), now);
+      verdictListeners.forEach(listener -> listener.accept(change));
     }
   }
 

@@ -1,6 +1,7 @@
 package io.mqttlb.node;
 
 import io.mqttlb.admin.AdminVerticle;
+import io.mqttlb.admin.TierEvents;
 import io.mqttlb.cluster.HazelcastSetup;
 import io.mqttlb.cluster.HazelcastStateStore;
 import io.mqttlb.cluster.LocalStateStore;
@@ -71,6 +72,7 @@ public final class BalancerNode {
   private final Router router;
   private final RelayRegistry relays = new RelayRegistry();
   private final EventLoopLag eventLoopLag;
+  private final TierEvents events;
   private MovesVerticle moves;
   private WhatIfVerticle whatIf;
   private final Map<String, Integer> listenerPorts = new LinkedHashMap<>();
@@ -97,6 +99,7 @@ public final class BalancerNode {
     this.router = new Router(snapshots::current, config.routing().key(),
         id -> health.isAvailable(id) && suspicion.isAvailable(id), state);
     this.eventLoopLag = EventLoopLag.start(NettyLoops.of(vertx).workers());
+    this.events = TierEvents.follow(snapshots, health, state);
     metrics.bindEventLoopLag(eventLoopLag);
     metrics.bindTierState(kind -> kind.equals("override") ? state.overrideCount() : state.stickyCount(),
         () -> snapshots.current().epoch(), () -> state.members().size(),
@@ -248,7 +251,7 @@ public final class BalancerNode {
 
   private Future<Void> deployAdmin() {
     AdminVerticle admin = new AdminVerticle(config.nodeId(), config.admin(), router, snapshots, state,
-        health, metrics, moves, whatIf, boundListeners(), listenerTls);
+        health, metrics, moves, whatIf, boundListeners(), listenerTls, events);
     return vertx.deployVerticle(admin)
         .onSuccess(id -> adminPort = admin.actualPort())
         .<Void>mapEmpty()
@@ -316,6 +319,11 @@ public final class BalancerNode {
   /** The tier's verdict on each broker, as this node sees it. */
   public TierHealth health() {
     return health;
+  }
+
+  /** What this node saw happen to the tier (health verdicts, routing changes, members, moves). */
+  public TierEvents events() {
+    return events;
   }
 
   /** The port each listener bound, by listener name. */
