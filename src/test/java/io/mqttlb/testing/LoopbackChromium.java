@@ -48,6 +48,19 @@ public final class LoopbackChromium implements AutoCloseable {
     if (!"127.0.0.1".equals(page.getHost())) {
       throw new IllegalArgumentException("the page must be served from 127.0.0.1: " + page);
     }
+    return launch(page.toString(), trusted, List.of());
+  }
+
+  /**
+   * Starts Chromium on a blank page with the DevTools protocol on a loopback port of its choosing
+   * ({@link #devToolsPort}), for a test that drives the page ({@link DevToolsPage}): it can listen
+   * for script errors before the page under test loads.
+   */
+  public static LoopbackChromium openForDevTools() {
+    return launch("about:blank", List.of(), List.of("--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0"));
+  }
+
+  private static LoopbackChromium launch(String page, List<X509Certificate> trusted, List<String> extraFlags) {
     String binary = HeadlessChromium.binary();
     Path dir;
     try {
@@ -66,7 +79,8 @@ public final class LoopbackChromium implements AutoCloseable {
       command.add("--ignore-certificate-errors-spki-list="
           + String.join(",", trusted.stream().map(LoopbackChromium::spkiPin).toList()));
     }
-    command.add(page.toString());
+    command.addAll(extraFlags);
+    command.add(page);
     Process process;
     try {
       process = new ProcessBuilder(command)
@@ -90,6 +104,32 @@ public final class LoopbackChromium implements AutoCloseable {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * The DevTools port of a browser from {@link #openForDevTools}, which Chromium writes into the
+   * profile once it listens (the first line of {@code DevToolsActivePort}).
+   */
+  public int devToolsPort() {
+    Path file = dir.resolve("profile").resolve("DevToolsActivePort");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() - deadline < 0 && process.isAlive()) {
+      try {
+        List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        if (!lines.isEmpty() && !lines.get(0).isBlank()) {
+          return Integer.parseInt(lines.get(0).strip());
+        }
+      } catch (IOException | NumberFormatException notYet) {
+        // not written yet, or half written
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while waiting for chromium's DevTools port", e);
+      }
+    }
+    throw new IllegalStateException("chromium (pid " + process.pid() + ") wrote no DevTools port; its log:\n" + log());
   }
 
   public long pid() {
