@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback) in front of two Mosquitto brokers. The test drives the page over the DevTools protocol as
  * a user would: it types the token into the page's dialog, reads what the page shows, and clicks the
  * page's own buttons. The page renders with no script error, shows a broker that the test kills as
- * down (seen down by both nodes) within the health window, and a mode switch and an override made
- * through the page, each after its confirmation step, take effect on lb-2. A screenshot is left in
+ * down (seen down by both nodes) within the health window, and a mode switch, an override and a drain
+ * made through the page, each after its confirmation step, take effect on lb-2; a change the node refuses
+ * shows the node's reason. A screenshot is left in
  * {@code target/dashboard-test/} for a person to look at.
  */
 class DashboardInChromiumTest {
@@ -132,10 +133,30 @@ class DashboardInChromiumTest {
       Await.until("the page's table lists the override", () -> page.text(
           "document.querySelector('#table-rows tr[data-key=\"dash-client\"]')?.textContent") != null);
 
+      page.evaluate("document.querySelector('#brokers button[data-action=\"drain\"][data-broker=\"b1\"]').click()");
+      Await.until("the drain's confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
+      page.evaluate("document.querySelector('#confirm-input').value = '100'; document.querySelector('#confirm-yes').click()");
+      Await.until("lb-2 has b1 drained", () -> two.snapshot().isDrained("b1"));
+      Await.until("the page shows the drain done and its events", () ->
+          "done".equals(page.text("document.querySelector('#moves [data-state]')?.dataset.state"))
+              && page.text("document.querySelector('#events li[data-type=\"move-finished\"]')?.textContent") != null
+              && page.text("document.querySelector('#events li[data-type=\"broker-drained\"]')?.textContent") != null);
+
+      // A change the node refuses: the page says why, and nothing changed.
+      page.evaluate("document.querySelector('#brokers button[data-action=\"weight\"][data-broker=\"b1\"]').click()");
+      Await.until("the weight's confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
+      page.evaluate("document.querySelector('#confirm-input').value = '0'; document.querySelector('#confirm-yes').click()");
+      Await.until("the page shows the node's refusal", () -> Boolean.FALSE.equals(page.evaluate("document.querySelector('#problem').hidden")));
+      assertTrue(page.text("document.querySelector('#problem').textContent").contains("weight"),
+          page.text("document.querySelector('#problem').textContent"));
+      assertEquals(1, one.state().broker("b1").weight());
+
       page.screenshot(Path.of("target", "dashboard-test", "dashboard.png"), 1280, 1500);
+      // Chromium logs an API call answered 4xx as a failed load: the page's first call, before it has the
+      // token (401), and the refused weight (400) are the expected ones.
       List<String> problems = page.problems().stream()
-          // The page's first call, before it has the token, is answered 401; Chromium logs that load as failed.
-          .filter(line -> !(line.startsWith("log network:") && line.contains("status of 401")))
+          .filter(line -> !(line.startsWith("log network:") && line.contains("status of 401") && line.contains("/api/v1/")))
+          .filter(line -> !(line.startsWith("log network:") && line.contains("status of 400") && line.endsWith("/api/v1/brokers/b1")))
           .toList();
       assertEquals(List.of(), problems, "the page's script errors and failed loads");
     }

@@ -225,11 +225,11 @@ function renderMoves(moves, now) {
   const measured = moves.state === 'running' && page.moveRate !== null ? `, now ${page.moveRate.toFixed(1)}/s` : '';
   box.replaceChildren(
     el('p', { 'data-move': moves.id, 'data-state': moves.state },
-      el('strong', {}, `${moves.kind}${moves.broker ? ` of ${moves.broker}` : ''}`), ` ${moves.state}, `,
-      `${moves.done} done, ${moves.remaining} remaining, asked ${moves.rate}/s${measured}`),
+      el('strong', {}, `${moves.kind}${moves.broker ? ` of ${moves.broker}` : ''}: ${moves.state}`),
+      `; ${moves.done} moved, ${moves.remaining} remaining, asked ${moves.rate}/s${measured}`),
     progress,
     el('ul', {}, ...Object.entries(moves.nodes ?? {}).map(([node, part]) =>
-      el('li', {}, `${node}: ${part.done} done, ${part.remaining} remaining (${part.state})`))));
+      el('li', {}, `${node}: ${part.done} moved, ${part.remaining} remaining (${part.state})`))));
 }
 
 function showEvent(event) {
@@ -342,15 +342,18 @@ function confirmStep(text, field) {
   });
 }
 
-/** Runs a change, then shows its outcome and reads the state again. */
+/** Runs a change, reads the state again, then shows the node's refusal if there was one. */
 async function operate(work) {
+  let failure = null;
   try {
     await work();
-    showProblem(null);
   } catch (e) {
-    report(e);
+    failure = e;
   }
   await refreshQuietly();
+  if (failure) {
+    report(failure);
+  }
 }
 
 function report(e) {

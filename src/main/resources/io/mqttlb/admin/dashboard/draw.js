@@ -63,6 +63,11 @@ export function drawRing(element, brokers) {
     svg('circle', { cx: 100, cy: 100, r: 58, fill: 'none', stroke: '#edf2f7', 'stroke-width': 14 }),
     arcs(brokers.map((b) => b.serving), 58, 14, brokers.map((b) => `${b.id}: takes ${percent(b.serving)} of new clients`)),
   );
+  if (brokers.length > 0 && brokers.every((b) => b.serving <= 0)) {
+    const note = svg('text', { x: 100, y: 104, 'text-anchor': 'middle', 'font-size': 9, fill: '#c53030' });
+    note.textContent = 'no broker takes new clients';
+    element.append(note);
+  }
   element.setAttribute('data-drawn', String(brokers.length));
 }
 
