@@ -11,9 +11,9 @@ import io.mqttlb.metrics.Metrics;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.moves.MoveJobs;
 import io.mqttlb.moves.MovePredictor;
+import io.mqttlb.routing.RingShares;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
-import io.mqttlb.routing.RingShares;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.ListenerTls;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -33,8 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's admin HTTP API: health, Prometheus metrics, status and route here, the calls
- * that change the tier's state in {@link TierApi}. When a token is configured every {@code /api} call must carry it as a bearer
+ * The node's admin HTTP API: health, Prometheus metrics, status, route and ring here, the calls
+ * that change the tier's state in {@link TierApi}, the events in {@link EventsApi}; and the live
+ * dashboard at {@code /}, static files from the jar that call this API. When a token is configured every {@code /api} call must carry it as a bearer
  * token ({@link BearerToken}). Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a
  * 500, and a client's mistake is logged at DEBUG only. With {@code admin.tls} the API speaks HTTPS ({@link AdminTls}).
  */
@@ -108,7 +109,14 @@ public final class AdminVerticle extends VerticleBase {
     web.get("/api/v1/brokers").handler(ctx -> json(ctx, 200, brokers()));
     web.get("/api/v1/mode").handler(ctx -> json(ctx, 200, new JsonObject().put("mode", snapshots.current().mode().label())));
     web.get("/api/v1/route").handler(this::route);
-    web.get("/api/v1/ring").handler(ctx -> json(ctx, 200, ring()));
+    // One lookup per point of the ring: on a worker, not on the event loop that also relays clients.
+    web.get("/api/v1/ring").handler(ctx -> vertx.executeBlocking(this::ring, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        json(ctx, 200, ar.result());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    }));
     new EventsApi(vertx, events).mount(web);
     new TierApi(vertx, state, snapshots, self).mount(web);
     new MovesApi(vertx, state, snapshots, moves).mount(web);

@@ -10,10 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -53,8 +53,8 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
    */
   private volatile Set<String> down = new HashSet<>();
 
-  /** The tier's verdict on a broker changed: it is now {@code up} or not, as {@code seenDownBy} voted. */
-  public record VerdictChange(String brokerId, boolean up, List<String> seenDownBy, List<String> members, Instant at) {}
+  /** The tier's verdict on a broker changed: it is now {@code up} or not; {@code seenDownBy} of the live {@code members} see it down. */
+  public record VerdictChange(String brokerId, boolean up, List<String> seenDownBy, List<String> members) {}
 
   /**
    * @param observations the map {@link #openMap} opened
@@ -180,7 +180,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
       metrics.brokerTransition(brokerId, up);
       log.info("broker {} is {} for the tier: seen down by {} of {} live members {}", brokerId, up ? "up" : "down",
           next.seenDownBy(brokerId), members.size(), members);
-      VerdictChange change = new VerdictChange(brokerId, up, next.seenDownBy(brokerId), List.copyOf(members), now);
+      VerdictChange change = new VerdictChange(brokerId, up, next.seenDownBy(brokerId), List.copyOf(members));
       verdictListeners.forEach(listener -> listener.accept(change));
     }
   }

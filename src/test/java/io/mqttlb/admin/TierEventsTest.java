@@ -64,11 +64,11 @@ class TierEventsTest {
   @Test
   void aVerdictNamesTheMembersThatSeeTheBrokerDown() {
     JsonObject down = TierEvents.verdictEvent(new VerdictChange("b2", false, List.of("lb-1", "lb-2"),
-        List.of("lb-1", "lb-2", "lb-3"), Instant.EPOCH));
+        List.of("lb-1", "lb-2", "lb-3")));
     assertEquals("broker-down", down.getString("type"));
     assertEquals(new JsonArray().add("lb-1").add("lb-2"), down.getJsonArray("seenDownBy"));
     assertEquals("broker b2 is down for the tier, seen down by lb-1, lb-2 of 3 members", down.getString("text"));
-    JsonObject up = TierEvents.verdictEvent(new VerdictChange("b2", true, List.of(), List.of("lb-1"), Instant.EPOCH));
+    JsonObject up = TierEvents.verdictEvent(new VerdictChange("b2", true, List.of(), List.of("lb-1")));
     assertEquals("broker-up", up.getString("type"));
   }
 
