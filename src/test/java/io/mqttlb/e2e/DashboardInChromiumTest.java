@@ -36,11 +36,11 @@ import org.junit.jupiter.api.io.TempDir;
  * The dashboard in headless Chromium, on node lb-1 of two clustered nodes in this JVM (Hazelcast on
  * loopback) in front of two Mosquitto brokers. The test drives the page over the DevTools protocol as
  * a user would: it types the token into the page's dialog, reads what the page shows, and clicks the
- * page's own buttons. The page renders with no script error, shows a broker that the test kills as
- * down (seen down by both nodes) within the health window, and a mode switch, an override and a drain
- * made through the page, each after its confirmation step, take effect on lb-2; a change the node refuses
- * shows the node's reason. A screenshot is left in
- * {@code target/dashboard-test/} for a person to look at.
+ * page's own buttons. The page renders with no script error and shows a broker that the test kills
+ * as down (seen down by both nodes) within the health window. Every operation of the page, each
+ * after its confirmation step, takes effect on lb-2: switch mode, set and delete an override, drain
+ * and enable, add, re-weight and remove a broker, rebalance; a change the node refuses shows the
+ * node's reason. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
  */
 class DashboardInChromiumTest {
   private static final String TOKEN = "dash-token";
@@ -109,46 +109,66 @@ class DashboardInChromiumTest {
       System.out.printf("dashboard: b2 shown down %d ms after its Mosquitto was killed (checks every 300 ms, fall 2)%n",
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
       assertEquals("lb-1, lb-2", page.text("document.querySelector('#brokers tr[data-broker=\"b2\"] .seen-down-by').textContent"));
-      Await.until("the events list shows b2 going down", () -> page.text(
-          "document.querySelector('#events li[data-type=\"broker-down\"][data-broker=\"b2\"]')?.textContent") != null);
+      awaitEvent(page, "li[data-type=\"broker-down\"][data-broker=\"b2\"]");
 
-      // An operation through the page's own button and its confirmation step, read back on the other node.
+      // Each operation through the page's own buttons and its confirmation step, read back on the other node.
       page.evaluate("document.querySelector('#mode-switch').click()");
-      Await.until("the confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
+      awaitConfirmation(page);
       assertTrue(page.text("document.querySelector('#confirm-text').textContent").contains("to table"));
       assertEquals("hash", call(two, "/api/v1/mode").getString("mode"), "nothing changes before the confirmation");
-      page.evaluate("document.querySelector('#confirm-yes').click()");
+      confirm(page, null);
       Await.until("lb-2 routes in table mode", () -> "table".equals(call(two, "/api/v1/mode").getString("mode")));
-      Await.until("the page shows the switch as an event", () -> page.text(
-          "document.querySelector('#events li[data-type=\"mode\"]')?.textContent") != null);
+      awaitEvent(page, "li[data-type=\"mode\"]");
 
-      page.evaluate("const form = document.querySelector('#override-form');"
-          + "form.elements.key.value = 'dash-client'; form.elements.broker.value = 'b1'; form.requestSubmit()");
-      Await.until("the override's confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
-      page.evaluate("document.querySelector('#confirm-yes').click()");
+      page.evaluate("{ const form = document.querySelector('#override-form');"
+          + "form.elements.key.value = 'dash-client'; form.elements.broker.value = 'b1'; form.requestSubmit() }");
+      awaitConfirmation(page);
+      confirm(page, null);
       Await.until("lb-2 routes dash-client by the override", () -> {
         JsonObject route = call(two, "/api/v1/route?clientId=dash-client");
         return "override".equals(route.getString("source")) && "b1".equals(route.getString("broker"));
       });
       Await.until("the page's table lists the override", () -> page.text(
           "document.querySelector('#table-rows tr[data-key=\"dash-client\"]')?.textContent") != null);
+      clickAndConfirm(page, "#table-rows button[data-key=\"dash-client\"]", null);
+      Await.until("lb-2 routes dash-client by the ring again", () ->
+          "ring".equals(call(two, "/api/v1/route?clientId=dash-client").getString("source")));
 
-      page.evaluate("document.querySelector('#brokers button[data-action=\"drain\"][data-broker=\"b1\"]').click()");
-      Await.until("the drain's confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
-      page.evaluate("document.querySelector('#confirm-input').value = '100'; document.querySelector('#confirm-yes').click()");
+      clickAndConfirm(page, "#brokers button[data-action=\"drain\"][data-broker=\"b1\"]", "100");
       Await.until("lb-2 has b1 drained", () -> two.snapshot().isDrained("b1"));
-      Await.until("the page shows the drain done and its events", () ->
-          "done".equals(page.text("document.querySelector('#moves [data-state]')?.dataset.state"))
-              && page.text("document.querySelector('#events li[data-type=\"move-finished\"]')?.textContent") != null
-              && page.text("document.querySelector('#events li[data-type=\"broker-drained\"]')?.textContent") != null);
+      Await.until("the page shows the drain done", () ->
+          "done".equals(page.text("document.querySelector('#moves [data-state]')?.dataset.state")));
+      awaitEvent(page, "li[data-type=\"broker-drained\"]");
+      awaitEvent(page, "li[data-type=\"move-finished\"]");
+      clickAndConfirm(page, "#brokers button[data-action=\"enable\"][data-broker=\"b1\"]", null);
+      Await.until("lb-2 has b1 enabled", () -> !two.snapshot().isDrained("b1"));
+
+      int nowhere = Ports.free();
+      page.evaluate("{ const form = document.querySelector('#add-broker'); form.elements.id.value = 'b3';"
+          + "form.elements.address.value = '127.0.0.1:" + nowhere + "'; form.elements.weight.value = '2'; form.requestSubmit() }");
+      awaitConfirmation(page);
+      confirm(page, null);
+      Await.until("lb-2 has b3 with weight 2", () -> two.snapshot().broker("b3") != null && two.snapshot().broker("b3").weight() == 2);
+      Await.until("the page draws b3 on the ring", () -> "3".equals(page.text("document.querySelector('#ring').dataset.drawn")));
+      clickAndConfirm(page, "#brokers button[data-action=\"weight\"][data-broker=\"b3\"]", "3");
+      Await.until("lb-2 has b3 with weight 3", () -> two.snapshot().broker("b3").weight() == 3);
+      clickAndConfirm(page, "#brokers button[data-action=\"remove\"][data-broker=\"b3\"]", null);
+      Await.until("lb-2 no longer has b3", () -> two.snapshot().broker("b3") == null);
+      awaitEvent(page, "li[data-type=\"broker-removed\"][data-broker=\"b3\"]");
+
+      page.evaluate("document.querySelector('#rebalance-form').requestSubmit()");
+      awaitConfirmation(page);
+      confirm(page, null);
+      Await.until("lb-2 reports the rebalance", () -> {
+        JsonObject moves = call(two, "/api/v1/status").getJsonObject("moves");
+        return moves != null && "rebalance".equals(moves.getString("kind"));
+      });
 
       // A change the node refuses: the page says why, and nothing changed.
-      page.evaluate("document.querySelector('#brokers button[data-action=\"weight\"][data-broker=\"b1\"]').click()");
-      Await.until("the weight's confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
-      page.evaluate("document.querySelector('#confirm-input').value = '0'; document.querySelector('#confirm-yes').click()");
-      Await.until("the page shows the node's refusal", () -> Boolean.FALSE.equals(page.evaluate("document.querySelector('#problem').hidden")));
-      assertTrue(page.text("document.querySelector('#problem').textContent").contains("weight"),
-          page.text("document.querySelector('#problem').textContent"));
+      clickAndConfirm(page, "#brokers button[data-action=\"weight\"][data-broker=\"b1\"]", "0");
+      Await.until("the page shows the node's refusal", () -> Boolean.FALSE.equals(page.evaluate("document.querySelector('#outcome').hidden")));
+      assertTrue(page.text("document.querySelector('#outcome').textContent").contains("weight"),
+          page.text("document.querySelector('#outcome').textContent"));
       assertEquals(1, one.state().broker("b1").weight());
 
       page.screenshot(Path.of("target", "dashboard-test", "dashboard.png"), 1280, 1500);
@@ -160,6 +180,29 @@ class DashboardInChromiumTest {
           .toList();
       assertEquals(List.of(), problems, "the page's script errors and failed loads");
     }
+  }
+
+  /** Clicks a button of the page, waits for its confirmation step and confirms, with {@code input} typed first if not null. */
+  private static void clickAndConfirm(DevToolsPage page, String button, String input) throws InterruptedException {
+    page.evaluate("document.querySelector('" + button + "').click()");
+    awaitConfirmation(page);
+    confirm(page, input);
+  }
+
+  private static void awaitConfirmation(DevToolsPage page) throws InterruptedException {
+    Await.until("the confirmation step", () -> Boolean.TRUE.equals(page.evaluate("document.querySelector('#confirm-dialog').open")));
+  }
+
+  private static void confirm(DevToolsPage page, String input) {
+    if (input != null) {
+      page.evaluate("document.querySelector('#confirm-input').value = '" + input + "'");
+    }
+    page.evaluate("document.querySelector('#confirm-yes').click()");
+  }
+
+  private static void awaitEvent(DevToolsPage page, String item) throws InterruptedException {
+    Await.until("the events list shows " + item, () -> page.text(
+        "document.querySelector('#events " + item + "')?.textContent") != null);
   }
 
   private static JsonObject call(BalancerNode node, String path) {

@@ -342,28 +342,37 @@ function confirmStep(text, field) {
   });
 }
 
-/** Runs a change, reads the state again, then shows the node's refusal if there was one. */
+/**
+ * Runs a change, then reads the state again; resolves to whether the node took it. The node's
+ * refusal stays shown (the periodic reads do not clear it) until the next change.
+ */
 async function operate(work) {
-  let failure = null;
+  showOutcome(null);
+  let done = false;
   try {
     await work();
+    done = true;
   } catch (e) {
-    failure = e;
+    report(e);
   }
   await refreshQuietly();
-  if (failure) {
-    report(failure);
-  }
+  return done;
 }
 
+/** Shows why a change or a lookup failed; a refused token asks for it again. */
 function report(e) {
   if (e instanceof Unauthorized) {
     askToken('The node refused the token.');
   } else if (e instanceof ApiError) {
-    showProblem(`The node refused: ${e.message} (HTTP ${e.status})`);
+    showOutcome(`The node refused: ${e.message} (HTTP ${e.status})`);
   } else {
-    showProblem(`Failed: ${e.message}`);
+    showOutcome(`Failed: ${e.message}`);
   }
+}
+
+function showOutcome(message) {
+  $('#outcome').hidden = !message;
+  $('#outcome').textContent = message ?? '';
 }
 
 function brokerById(id) {
@@ -412,7 +421,9 @@ async function onAddBroker(event) {
   const weight = Number(form.elements.weight.value);
   const verb = brokerById(id) ? 'Change' : 'Add';
   if (await confirmStep(`${verb} broker ${id} at ${address} with weight ${weight}, for the whole tier?`)) {
-    await operate(() => call('PUT', `/api/v1/brokers/${segment(id)}`, { address, weight }));
+    if (await operate(() => call('PUT', `/api/v1/brokers/${segment(id)}`, { address, weight }))) {
+      form.reset();
+    }
   }
 }
 
@@ -442,7 +453,10 @@ async function onOverride(event) {
     body.ttl = form.elements.ttl.value.trim();
   }
   if (await confirmStep(`Send key ${key} to ${body.broker}${body.ttl ? ` for ${body.ttl}` : ''}, on every node (in table mode)?`)) {
-    await operate(() => call('PUT', `/api/v1/table/${segment(key)}`, body));
+    if (await operate(() => call('PUT', `/api/v1/table/${segment(key)}`, body))) {
+      form.elements.key.value = '';
+      form.elements.ttl.value = '';
+    }
     await loadTable();
   }
 }
