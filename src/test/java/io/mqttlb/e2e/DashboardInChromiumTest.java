@@ -39,8 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * page's own buttons. The page renders with no script error and shows a broker that the test kills
  * as down (seen down by both nodes) within the health window. Every operation of the page, each
  * after its confirmation step, takes effect on lb-2: switch mode, set and delete an override, drain
- * and enable, add, re-weight and remove a broker, rebalance; a change the node refuses shows the
- * node's reason. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
+ * and enable, add, re-weight and remove a broker, rebalance; the route explain box names the
+ * override; a change the node refuses shows the node's reason. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
  */
 class DashboardInChromiumTest {
   private static final String TOKEN = "dash-token";
@@ -130,6 +130,11 @@ class DashboardInChromiumTest {
       });
       Await.until("the page's table lists the override", () -> page.text(
           "document.querySelector('#table-rows tr[data-key=\"dash-client\"]')?.textContent") != null);
+      page.evaluate("{ const form = document.querySelector('#route-form');"
+          + "form.elements.clientId.value = 'dash-client'; form.requestSubmit() }");
+      Await.until("the route explain box names the override's broker", () ->
+          "b1".equals(page.text("document.querySelector('#route-answer').dataset.broker"))
+              && page.text("document.querySelector('#route-answer').textContent").contains("override"));
       clickAndConfirm(page, "#table-rows button[data-key=\"dash-client\"]", null);
       Await.until("lb-2 routes dash-client by the ring again", () ->
           "ring".equals(call(two, "/api/v1/route?clientId=dash-client").getString("source")));
