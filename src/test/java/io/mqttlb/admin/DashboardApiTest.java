@@ -69,6 +69,12 @@ class DashboardApiTest {
       assertFalse(text.contains("http://") || text.contains("https://"), asset + " refers to another origin");
     }
     assertEquals(404, admin.call("GET", "/no-such-file.js", null, null).statusCode());
+    for (String escape : List.of("/../../../simplelogger.properties", "/%2e%2e/%2e%2e/%2e%2e/simplelogger.properties",
+        "/..%2f..%2f..%2fsimplelogger.properties")) {
+      String answer = rawGet(escape);
+      assertFalse(answer.startsWith("HTTP/1.1 200"), escape + " reached a file outside the dashboard:\n" + answer);
+      assertFalse(answer.contains("org.slf4j.simpleLogger"), escape + ":\n" + answer);
+    }
     assertEquals(401, admin.call("GET", "/api/v1/status", null, null).statusCode(), "the API still wants the token");
   }
 
@@ -192,6 +198,16 @@ class DashboardApiTest {
     assertEquals(200, answer.statusCode());
     JsonObject b1 = new JsonArray(answer.body()).getJsonObject(0);
     assertEquals(0L, b1.getLong("connectionsTotal"), b1.encode());
+  }
+
+  /** A GET with the path sent exactly as given (an HTTP client would normalize the dots away). */
+  private static String rawGet(String path) throws Exception {
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", node.adminPort())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    }
   }
 
   private static List<String> keys(String query) throws Exception {
