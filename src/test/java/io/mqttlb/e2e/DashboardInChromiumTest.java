@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * as down (seen down by both nodes) within the health window. Every operation of the page, each
  * after its confirmation step, takes effect on lb-2: switch mode, set and delete an override, drain
  * and enable, add, re-weight and remove a broker, rebalance; the route explain box names the
- * override; a change the node refuses shows the node's reason. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
+ * override; a change the node refuses shows the node's reason. When lb-2 stops, the page shows it
+ * leaving the tier. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
  */
 class DashboardInChromiumTest {
   private static final String TOKEN = "dash-token";
@@ -175,6 +176,12 @@ class DashboardInChromiumTest {
       assertTrue(page.text("document.querySelector('#outcome').textContent").contains("weight"),
           page.text("document.querySelector('#outcome').textContent"));
       assertEquals(1, one.state().broker("b1").weight());
+
+      // The other node leaves the tier: the page, on the node that stays, says so.
+      two.stop().await(30, TimeUnit.SECONDS);
+      nodes.remove(two);
+      awaitEvent(page, "li[data-type=\"member-left\"]");
+      Await.until("the page shows one member", () -> "1".equals(page.text("document.querySelector('#tier-members').dataset.count")));
 
       page.screenshot(Path.of("target", "dashboard-test", "dashboard.png"), 1280, 1500);
       // Chromium logs an API call answered 4xx as a failed load: the page's first call, before it has the
