@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The last things that happened to the tier, as this node saw them: the tier's verdict on a broker
@@ -60,9 +61,9 @@ public final class TierEvents {
     }
     snapshots.onPublish(events::routingChanged);
     health.onVerdictChange(events::verdictChanged);
-    state.onMembersChange(() -> events.membersChanged(state.members()));
+    state.onMembersChange(() -> events.membersChanged(state::members));
     state.moveProgress().onChange(() -> events.movesChanged(
-        MoveProgress.aggregate(state.moveProgress().copy(), state.members())));
+        () -> MoveProgress.aggregate(state.moveProgress().copy(), state.members())));
     return events;
   }
 
@@ -105,16 +106,21 @@ public final class TierEvents {
     add(verdictEvent(change));
   }
 
-  synchronized void membersChanged(List<String> now) {
+  /**
+   * Reads the members under the lock: listeners run on several threads, and a reading taken outside
+   * could be applied after a newer one, reporting a member twice.
+   */
+  synchronized void membersChanged(Supplier<List<String>> now) {
     List<String> before = members;
-    members = List.copyOf(now);
+    members = List.copyOf(now.get());
     memberChanges(before, members).forEach(this::add);
   }
 
-  synchronized void movesChanged(JsonObject now) {
+  /** Reads the newest job under the lock, for the same reason as the members. */
+  synchronized void movesChanged(Supplier<JsonObject> now) {
     JsonObject before = moves;
-    moves = now;
-    moveChanges(before, now).forEach(this::add);
+    moves = now.get();
+    moveChanges(before, moves).forEach(this::add);
   }
 
   /** Stamps the event with the next {@code seq} and the time, keeps it, and hands it to the subscribers. */
