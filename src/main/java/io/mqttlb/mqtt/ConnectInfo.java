@@ -33,9 +33,24 @@ public record ConnectInfo(
     List<UserProperty> userProperties,
     int packetLength) {
 
+  private static final int MQTT_5 = 5;
+
   public ConnectInfo {
     Objects.requireNonNull(protocolName, "protocolName");
     Objects.requireNonNull(clientId, "clientId");
     userProperties = List.copyOf(userProperties);
+  }
+
+  /**
+   * Whether the client's session ends with this connection, so that no later connection can find it: MQTT 3.1 and
+   * 3.1.1 with Clean Session 1 (MQTT 3.1.1, 3.1.2.4), MQTT 5 with Clean Start 1 and a Session Expiry Interval of 0, an
+   * absent interval counting as 0 (MQTT 5, 3.1.2.11.2). Clean Start 1 with an interval above 0 starts a new session
+   * that outlives the connection, and Clean Start 0 resumes one, whatever the interval: both keep a session.
+   */
+  public boolean keepsNoSession() {
+    if (!cleanSession) {
+      return false;
+    }
+    return protocolLevel != MQTT_5 || sessionExpiryInterval <= 0;
   }
 }

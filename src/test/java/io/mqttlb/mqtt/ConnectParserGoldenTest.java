@@ -197,6 +197,26 @@ class ConnectParserGoldenTest {
           """,
           info("MQTT", 5, "a", null, false, true, 60, -1, false, 0, false, List.of(), 16)),
 
+      valid("5 clean start with session expiry 0", """
+          10 13               # CONNECT, remaining length 19
+          00 04 4D 51 54 54   # "MQTT"
+          05 02 00 3C         # level 5, clean start, keep alive 60
+          05                  # property length 5
+          11 00 00 00 00      #   session expiry interval 0, written out: the session ends with the connection
+          00 01 61            # client id "a"
+          """,
+          info("MQTT", 5, "a", null, false, true, 60, 0, false, 0, false, List.of(), 21)),
+
+      valid("5 clean start with session expiry 300", """
+          10 13               # CONNECT, remaining length 19
+          00 04 4D 51 54 54   # "MQTT"
+          05 02 00 3C         # level 5, clean start, keep alive 60
+          05                  # property length 5
+          11 00 00 01 2C      #   session expiry interval 300: a new session that outlives the connection
+          00 01 62            # client id "b"
+          """,
+          info("MQTT", 5, "b", null, false, true, 60, 300, false, 0, false, List.of(), 21)),
+
       valid("5 every numeric CONNECT property", """
           10 24               # CONNECT, remaining length 36
           00 04 4D 51 54 54   # "MQTT"
