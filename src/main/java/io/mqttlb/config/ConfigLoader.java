@@ -59,7 +59,7 @@ public final class ConfigLoader {
   static final List<String> ADMIN_TLS_KEYS = List.of("certPath", "keyPath", "provider", "caPath", "clientAuth");
   static final List<String> BROKER_KEYS = List.of("id", "address", "weight", "sendProxyProtocol", "tls", "maxConnectRate");
   static final List<String> BROKER_TLS_KEYS = List.of("caPath", "serverName", "verify");
-  static final List<String> ROUTING_KEYS = List.of("mode", "key", "virtualNodes", "table");
+  static final List<String> ROUTING_KEYS = List.of("mode", "key", "cleanSessions", "virtualNodes", "table");
   static final List<String> ROUTING_TABLE_KEYS = List.of("stickyTtl", "maxEntries");
   static final List<String> HEALTH_KEYS = List.of("interval", "timeout", "rise", "fall", "probe");
   static final List<String> LIMITS_KEYS =
@@ -360,6 +360,14 @@ public final class ConfigLoader {
           throw m.get("key").error(e.getMessage());
         }
       }
+      CleanSessionRouting cleanSessions = defaults.cleanSessions();
+      if (m.get("cleanSessions") != null) {
+        try {
+          cleanSessions = CleanSessionRouting.parse(m.get("cleanSessions").asString());
+        } catch (IllegalArgumentException e) {
+          throw m.get("cleanSessions").error(e.getMessage());
+        }
+      }
       int virtualNodes = m.get("virtualNodes") == null ? defaults.virtualNodes() : m.get("virtualNodes").asInt();
       Duration stickyTtl = defaults.stickyTtl();
       long maxEntries = defaults.maxEntries();
@@ -372,8 +380,9 @@ public final class ConfigLoader {
       KeyField finalKey = key;
       Duration finalTtl = stickyTtl;
       long finalMaxEntries = maxEntries;
+      CleanSessionRouting finalCleanSessions = cleanSessions;
       RoutingConfig routing = build(value, Map.of("stickyTtl", "table.stickyTtl", "maxEntries", "table.maxEntries"),
-          () -> new RoutingConfig(finalMode, finalKey, virtualNodes, finalTtl, finalMaxEntries));
+          () -> new RoutingConfig(finalMode, finalKey, virtualNodes, finalTtl, finalMaxEntries, finalCleanSessions));
       return routing;
     }
 

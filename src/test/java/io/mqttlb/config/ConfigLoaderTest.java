@@ -116,6 +116,14 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void cleanSessionsAreRoutedByTheRingUnlessLeastLoadedIsAskedFor() throws ConfigException {
+    assertEquals(CleanSessionRouting.RING, parse(BROKER).routing().cleanSessions());
+    assertEquals(CleanSessionRouting.RING, parse(BROKER + "routing:\n  cleanSessions: ring\n").routing().cleanSessions());
+    assertEquals(CleanSessionRouting.LEAST_LOADED,
+        parse(BROKER + "routing:\n  cleanSessions: Least-Loaded\n").routing().cleanSessions());
+  }
+
+  @Test
   void designExampleTakesTheAdminTokenFromTheEnvironment() throws ConfigException {
     String standalone = FULL_EXAMPLE.replace(CLUSTER_SECTION, "");
     AdminConfig admin = ConfigLoader.parse(standalone, FILE, Map.of("MQTTLB_ADMIN_TOKEN", "s3cret")).admin();
@@ -380,6 +388,8 @@ class ConfigLoaderTest {
             "unknown routing mode 'random'; expected hash or table"),
         bad("unknown routing key", BROKER + "routing:\n  key: clientId\n", "routing.key",
             "unknown routing key 'clientId'; expected client-id, username, certificate-cn"),
+        bad("unknown clean-session routing", BROKER + "routing:\n  cleanSessions: fewest\n", "routing.cleanSessions",
+            "unknown clean-session routing 'fewest'; expected ring, least-loaded"),
         bad("virtualNodes 0", BROKER + "routing:\n  virtualNodes: 0\n", "routing.virtualNodes",
             "must be between 1 and 10000, got 0"),
         bad("virtualNodes too many", BROKER + "routing:\n  virtualNodes: 10001\n", "routing.virtualNodes",
