@@ -251,7 +251,7 @@ public final class Metrics {
     return relayLoops.count(kind);
   }
 
-  /** A client was sent to a broker; {@code source} is ring, override or sticky. */
+  /** A client was sent to a broker; {@code source} is ring, least-loaded, override or sticky. */
   public void routed(String source) {
     routed.increment(source);
   }
@@ -577,6 +577,8 @@ public final class Metrics {
   /** Meters of one broker, tagged with its id. */
   public static final class BrokerMeters {
     private final AtomicInteger active = new AtomicInteger();
+    /** Connections being opened to the broker: routed there, not relaying yet (not a meter of its own). */
+    private final AtomicInteger dialing = new AtomicInteger();
     private final Counter total;
     private final Counter redispatches;
     private final Counter connectFailures;
@@ -638,6 +640,25 @@ public final class Metrics {
 
     public int active() {
       return active.get();
+    }
+
+    /** A client was routed to the broker and its connection is being opened; ended by {@link #dialEnded}. */
+    public void dialStarted() {
+      dialing.incrementAndGet();
+    }
+
+    /** The connection {@link #dialStarted} counted is up (and counted {@link #connected}) or failed. */
+    public void dialEnded() {
+      dialing.decrementAndGet();
+    }
+
+    /**
+     * The clients this node has placed on the broker: relaying, or routed there and still being connected. What
+     * least-loaded routing counts, so that a burst of clients routed before their connections are up does not
+     * all go to the one broker that was least loaded when the burst began.
+     */
+    public int placed() {
+      return active.get() + dialing.get();
     }
 
     public double total() {

@@ -5,7 +5,7 @@ import io.mqttlb.cluster.TierState;
 import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.proxy.RelayRegistry.MovableClient;
 import io.mqttlb.routing.Router;
-import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -16,7 +16,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -149,7 +149,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
   // ---- every member ----
 
   private void onCount(Message<JsonObject> message) {
-    BiPredicate<String, RoutingKey> affected = affected(message.body());
+    Predicate<RouteDecision> affected = affected(message.body());
     if (affected == null) {
       message.reply(new JsonObject().put("count", 0));
       return;
@@ -160,7 +160,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
 
   private void onStart(Message<JsonObject> message) {
     JsonObject body = message.body();
-    BiPredicate<String, RoutingKey> affected = affected(body);
+    Predicate<RouteDecision> affected = affected(body);
     if (affected == null) {
       return;
     }
@@ -195,8 +195,11 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
     vertx.setTimer(TICK_MILLIS, id -> whenRoutedAround(broker, deadlineNanos, then));
   }
 
-  /** Which relayed clients a job moves, or null for a message this node cannot read. */
-  private BiPredicate<String, RoutingKey> affected(JsonObject job) {
+  /**
+   * Which relayed clients a job moves, or null for a message this node cannot read: a drain, every client of its
+   * broker; a rebalance, those {@link Router#routesElsewhere(RouteDecision)} gives to another broker now.
+   */
+  private Predicate<RouteDecision> affected(JsonObject job) {
     MoveKind kind;
     try {
       kind = MoveKind.parse(job.getString("kind"));
@@ -206,7 +209,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
     }
     if (kind == MoveKind.DRAIN) {
       String broker = job.getString("broker");
-      return (brokerId, key) -> brokerId.equals(broker);
+      return routed -> routed.broker().id().equals(broker);
     }
     return router::routesElsewhere;
   }

@@ -134,9 +134,9 @@ public final class WhatIfVerticle extends VerticleBase implements MovePredictor 
         return;
       }
       Router after = built.result();
-      relays.<Move>survey((brokerId, key) -> {
-        String to = after.movesTo(brokerId, key);
-        return to == null ? null : new Move(new Pair(brokerId, to), key.value());
+      relays.<Move>survey(routed -> {
+        String to = after.movesTo(routed);
+        return to == null ? null : new Move(new Pair(routed.broker().id(), to), routed.key().value());
       }).onComplete(surveyed -> {
         if (surveyed.failed()) {
           message.fail(CANNOT_SURVEY, "node " + nodeId + " could not look at its clients: " + surveyed.cause().getMessage());

@@ -8,8 +8,11 @@ import io.mqttlb.cluster.LocalStateStore;
 import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.StateStore;
+import io.mqttlb.cluster.TierConnections;
 import io.mqttlb.cluster.TierState;
+import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.ClientAuth;
+import io.mqttlb.config.CleanSessionRouting;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
@@ -67,6 +70,7 @@ public final class BalancerNode {
   private final SnapshotPublisher snapshots;
   private final BrokerSuspicion suspicion;
   private final TierHealth health;
+  private final TierConnections connections;
   private final HealthChecker healthChecker;
   private final BrokerTlsContexts brokerTls;
   private final Router router;
@@ -96,8 +100,11 @@ public final class BalancerNode {
     }, false));
     this.healthChecker = new HealthChecker(config.nodeId(), config.health(), snapshots::current, health, metrics,
         brokerTls);
+    this.connections = new TierConnections(config.nodeId(), shared.store(), shared.connections(),
+        () -> snapshots.current().brokers().stream().map(BrokerConfig::id).toList(),
+        id -> metrics.broker(id).placed());
     this.router = new Router(snapshots::current, config.routing().key(),
-        id -> health.isAvailable(id) && suspicion.isAvailable(id), state);
+        id -> health.isAvailable(id) && suspicion.isAvailable(id), state, config.routing().cleanSessions(), connections);
     this.eventLoopLag = EventLoopLag.start(NettyLoops.of(vertx).workers());
     this.events = TierEvents.follow(snapshots, health, state);
     metrics.bindEventLoopLag(eventLoopLag);
@@ -159,13 +166,14 @@ public final class BalancerNode {
     closed.onComplete(ignored -> started.fail(failure));
   }
 
-  /** The tier's state and the shared map of health observations, opened on a worker thread. */
-  private record Shared(StateStore store, TierState state, SharedMap health) {
-    /** Blocks: a joining member waits for its copy of each map. The health map opens alongside the others. */
+  /** The tier's state and the shared maps of health observations and connection counts, opened on a worker thread. */
+  private record Shared(StateStore store, TierState state, SharedMap health, SharedMap connections) {
+    /** Blocks: a joining member waits for its copy of each map. The health and count maps open alongside the others. */
     static Shared open(StateStore store, NodeConfig config, String configSource) {
       CompletableFuture<SharedMap> health = CompletableFuture.supplyAsync(() -> TierHealth.openMap(store));
+      CompletableFuture<SharedMap> connections = CompletableFuture.supplyAsync(() -> TierConnections.openMap(store));
       TierState state = TierState.open(store, config, configSource);
-      return new Shared(store, state, health.join());
+      return new Shared(store, state, health.join(), connections.join());
     }
   }
 
@@ -173,6 +181,7 @@ public final class BalancerNode {
     BalancerNode node = new BalancerNode(config, vertx, shared);
     node.snapshots.start();
     node.health.start();
+    node.connections.start();
     Promise<BalancerNode> started = Promise.promise();
     node.deploy().onComplete(deployed -> {
       if (deployed.succeeded()) {
@@ -196,6 +205,10 @@ public final class BalancerNode {
           config.nodeId(), listenerPorts, config.admin().hasTls() ? "https" : "http", config.admin().host(), adminPort,
           snapshots.current().brokers().size(),
           snapshots.current().mode().label(), config.routing().key().label(), vertx.isNativeTransportEnabled() ? "epoll" : "nio");
+      if (config.routing().cleanSessions() != CleanSessionRouting.RING) {
+        log.info("node {} routes clients that keep no session to the least-loaded broker (routing.cleanSessions: {})",
+            config.nodeId(), config.routing().cleanSessions().label());
+      }
       if (config.admin().allowUnauthenticated() && !config.admin().tokenRequired()) {
         log.warn("admin API on {} without a token (admin.allowUnauthenticated): whoever reaches the port can move"
             + " clients and change brokers", config.admin().host());
@@ -286,9 +299,13 @@ public final class BalancerNode {
     return stopped.future();
   }
 
-  /** Stops the sticky writer, then Vert.x (the health checks with it), which leaves the cluster. */
+  /**
+   * Stops the sticky writer and withdraws this node's connection counts, then stops Vert.x (the health checks with
+   * it), which leaves the cluster.
+   */
   private Future<Void> closeAll() {
     state.close();
+    connections.close();
     eventLoopLag.close();
     return vertx.close().eventually(() -> {
       health.close();
@@ -314,6 +331,11 @@ public final class BalancerNode {
 
   public TierState state() {
     return state;
+  }
+
+  /** The tier's connections per broker, as this node counts them for least-loaded routing. */
+  public TierConnections connections() {
+    return connections;
   }
 
   /** The tier's verdict on each broker, as this node sees it. */

@@ -68,7 +68,9 @@ import org.slf4j.LoggerFactory;
  * {@link RelayHandler} (or {@link BoundaryRelayHandler} for an MQTT 5 client, whose relay can end
  * between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
- * that its TTL counts from the last disconnect.
+ * that its TTL counts from the last disconnect (not for a client placed by load: it keeps no session).
+ * From its routing until its broker connection is up or has failed, the client counts as placed on
+ * that broker ({@link BrokerMeters#placed}), which least-loaded routing reads.
  */
 final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -102,6 +104,8 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private ScheduledFuture<?> connectTimer;
   private Channel broker;
   private BrokerMeters brokerMeters;
+  /** The meters of the broker being dialled, whose {@link BrokerMeters#placed} counts this client until the dial ends. */
+  private BrokerMeters dialing;
   private RouteDecision routed;
   private int protocolLevel;
   /** The CONNECT's fingerprint, entered into the {@link LoopGuard} when the client first dials. */
@@ -245,7 +249,7 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     protocolLevel = info.protocolLevel();
     connectFingerprint = fingerprint;
     RouteDecision decision = runtime.router().route(info.clientId(), info.username(), sourceIpIfKey(info),
-        certificateCnIfKey());
+        certificateCnIfKey(), info.keepsNoSession());
     if (decision == null) {
       reject(Metrics.REASON_NO_BROKER, "no broker configured", Connack.serverUnavailable(protocolLevel));
       return;
@@ -318,6 +322,8 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
 
   private void dial(RouteDecision decision, Set<String> tried) {
     long started = System.nanoTime();
+    dialing = metrics.broker(decision.broker().id());
+    dialing.dialStarted();
     dialer.connect(client.eventLoop(), decision.broker())
         .addListener((ChannelFutureListener) done -> dialed(done, decision, tried, started));
   }
@@ -331,11 +337,13 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     Channel channel = done.channel();
     if (state == State.CLOSED) {
       channel.close(); // the client left while we dialed
+      endDial();
       return;
     }
     InetSocketAddress remote = (InetSocketAddress) channel.remoteAddress();
     if (runtime.loops().isOwnListener(remote)) {
       channel.close();
+      endDial();
       runtime.loops().ownListenerReached(brokerId, remote);
       runtime.suspicion().suspect(brokerId);
       redispatch(decision, tried, "its address " + remote + " is this node's own listener");
@@ -363,6 +371,7 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
    * suspect, checked at once, and the client goes to the next broker clockwise.
    */
   private void brokerFailed(RouteDecision decision, Set<String> tried, String why) {
+    endDial();
     String brokerId = decision.broker().id();
     metrics.broker(brokerId).connectFailed();
     runtime.suspicion().suspect(brokerId);
@@ -387,13 +396,23 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private void brokerReady(Channel channel, RouteDecision decision, long started) {
     if (state == State.CLOSED) {
       channel.close();
+      endDial();
       return;
     }
     String brokerId = decision.broker().id();
     BrokerMeters meters = metrics.broker(brokerId);
     runtime.suspicion().clear(brokerId);
     meters.connected(System.nanoTime() - started);
+    endDial(); // after connected(): the broker's placed count never dips between the two
     startRelay(channel, meters, decision);
+  }
+
+  /** The dial of {@link #dial} ended, whichever way: the client no longer counts as being placed there. */
+  private void endDial() {
+    if (dialing != null) {
+      dialing.dialEnded();
+      dialing = null;
+    }
   }
 
   /** The next broker clockwise for a client whose broker failed, or "server unavailable" when none is left. */
@@ -588,6 +607,11 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     return routed.key();
   }
 
+  /** How this client was routed; while relaying. */
+  RouteDecision routed() {
+    return routed;
+  }
+
   boolean relaying() {
     return state == State.RELAYING && !moving;
   }
@@ -621,9 +645,12 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     return true;
   }
 
-  /** Writes or refreshes the sticky entry, in the background, while the tier is in table mode. */
+  /**
+   * Writes or refreshes the sticky entry, in the background, while the tier is in table mode; not for a client placed
+   * by load, which keeps no session for an entry to lead back to.
+   */
   void recordSticky(StickyEvent event) {
-    if (runtime.router().mode() == RoutingMode.TABLE) {
+    if (runtime.router().mode() == RoutingMode.TABLE && !routed.byLoad()) {
       runtime.state().recordSticky(routed.key().value(), routed.broker().id(), event);
     }
   }

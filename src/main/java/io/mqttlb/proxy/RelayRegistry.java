@@ -1,6 +1,6 @@
 package io.mqttlb.proxy;
 
-import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.routing.RouteDecision;
 import io.netty.channel.EventLoop;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -9,8 +9,8 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BiFunction;
-import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Every relayed client of a node, across its event loops: each listener registers one
@@ -30,11 +30,11 @@ public final class RelayRegistry {
   }
 
   /**
-   * The relayed clients for which {@code affected(brokerId, routingKey)} holds, as each event loop
+   * The relayed clients whose route decision (broker, key, whether placed by load) {@code affected} accepts, as each event loop
    * sees them now; the predicate runs on those loops, so it must be thread-safe. The clients of the
    * loops are interleaved, so that a job that works down the list spreads over the loops.
    */
-  public Future<List<MovableClient>> select(BiPredicate<String, RoutingKey> affected) {
+  public Future<List<MovableClient>> select(Predicate<RouteDecision> affected) {
     List<Future<List<MovableClient>>> perLoop = new ArrayList<>();
     Context caller = Vertx.currentContext(); // answers go back to the caller's context, as a Vert.x call would
     for (RelayedClients loop : loops) {
@@ -73,11 +73,11 @@ public final class RelayRegistry {
   }
 
   /**
-   * Asks {@code look(brokerId, routingKey)} about every relaying client, on the client's event loop
+   * Asks {@code look} about every relaying client's route decision, on the client's event loop
    * (so it must be thread-safe), without touching the clients: how many relay, and the non-null
    * answers, loop after loop.
    */
-  public <T> Future<Survey<T>> survey(BiFunction<String, RoutingKey, T> look) {
+  public <T> Future<Survey<T>> survey(Function<RouteDecision, T> look) {
     List<Future<Survey<T>>> perLoop = new ArrayList<>();
     Context caller = Vertx.currentContext();
     for (RelayedClients loop : loops) {

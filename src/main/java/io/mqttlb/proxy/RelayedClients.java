@@ -2,14 +2,14 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.RoutingMode;
-import io.mqttlb.routing.RoutingKey;
+import io.mqttlb.routing.RouteDecision;
 import io.netty.channel.EventLoop;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.BiFunction;
-import java.util.function.BiPredicate;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The relayed connections of one listener on one event loop, confined to that loop like the
@@ -44,25 +44,25 @@ final class RelayedClients {
     return connections.size();
   }
 
-  /** The relaying connections whose broker and key match; on this event loop. */
-  List<ClientConnection> select(BiPredicate<String, RoutingKey> affected) {
+  /** The relaying connections whose route decision matches; on this event loop. */
+  List<ClientConnection> select(Predicate<RouteDecision> affected) {
     List<ClientConnection> selected = new ArrayList<>();
     for (ClientConnection connection : connections) {
-      if (connection.relaying() && affected.test(connection.brokerId(), connection.routingKey())) {
+      if (connection.relaying() && affected.test(connection.routed())) {
         selected.add(connection);
       }
     }
     return selected;
   }
 
-  /** How many connections relay, and {@code look}'s non-null answers for them (broker id, routing key); on this event loop. */
-  <T> RelayRegistry.Survey<T> survey(BiFunction<String, RoutingKey, T> look) {
+  /** How many connections relay, and {@code look}'s non-null answers for their route decisions; on this event loop. */
+  <T> RelayRegistry.Survey<T> survey(Function<RouteDecision, T> look) {
     int relaying = 0;
     List<T> found = new ArrayList<>();
     for (ClientConnection connection : connections) {
       if (connection.relaying()) {
         relaying++;
-        T answer = look.apply(connection.brokerId(), connection.routingKey());
+        T answer = look.apply(connection.routed());
         if (answer != null) {
           found.add(answer);
         }

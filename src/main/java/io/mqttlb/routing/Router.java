@@ -145,6 +145,33 @@ public final class Router {
   }
 
   /**
+   * Whether routing now sends the client of {@code routed} to another broker: the relayed clients for which this
+   * holds are the ones a rebalance disconnects. See {@link #movesTo(RouteDecision)}.
+   */
+  public boolean routesElsewhere(RouteDecision routed) {
+    return movesTo(routed) != null;
+  }
+
+  /**
+   * Where a rebalance would send the client of {@code routed}, or null when it stays. A client placed by its key
+   * moves when its key routes elsewhere now ({@link #movesTo(String, RoutingKey)}). A client placed by load has no
+   * broker its key belongs to: it stays, unless its broker has left the broker set; then it goes where load
+   * routing places it now.
+   */
+  public String movesTo(RouteDecision routed) {
+    String brokerId = routed.broker().id();
+    if (!routed.byLoad()) {
+      return movesTo(brokerId, routed.key());
+    }
+    RoutingSnapshot snapshot = snapshots.get();
+    if (snapshot.broker(brokerId) != null) {
+      return null;
+    }
+    RouteDecision now = pick(snapshot, routed.key(), routed.keyHash(), Set.of(), true);
+    return now == null ? null : now.broker().id();
+  }
+
+  /**
    * The broker the ring gives a key hash as a first choice, the table aside: drained and unavailable
    * brokers skipped as for a client; null when there is no broker at all.
    */
