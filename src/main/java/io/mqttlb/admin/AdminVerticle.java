@@ -195,6 +195,7 @@ public final class AdminVerticle extends VerticleBase {
     json(ctx, 200, new JsonObject()
         .put("node", nodeId)
         .put("mode", snapshots.current().mode().label())
+        .put("cleanSessions", router.cleanSessions().label())
         .put("epoch", snapshots.current().epoch())
         .put("members", new JsonArray(state.members()))
         .put("clients", metrics.clientsActive())
@@ -222,6 +223,7 @@ public final class AdminVerticle extends VerticleBase {
           .put("since", health.since(broker.id()) == null ? null : health.since(broker.id()).toString())
           .put("connections", metrics.broker(broker.id()).active())
           .put("connectionsTotal", (long) metrics.broker(broker.id()).total())
+          .put("tierConnections", router.loads().connections(broker.id()))
           .put("drained", snapshot.isDrained(broker.id())));
     }
     return list;
@@ -260,11 +262,20 @@ public final class AdminVerticle extends VerticleBase {
    * Where a client with these CONNECT fields, and with {@code certificateCn} the subject CN of its
    * verified TLS certificate, would go now. A node that does not route by certificate CN ignores
    * the CN, so a CN alone is a question it cannot answer (such a client is routed by its address).
+   * {@code cleanSession=true} asks for a client that keeps no session (MQTT 3.x clean session, MQTT 5
+   * clean start without session expiry), which a node with {@code routing.cleanSessions: least-loaded}
+   * places by load; by default the client keeps one.
    */
   private void route(RoutingContext ctx) {
     String clientId = ctx.request().getParam("clientId");
     String username = ctx.request().getParam("username");
     String certificateCn = ctx.request().getParam("certificateCn");
+    String cleanSessionText = ctx.request().getParam("cleanSession");
+    if (cleanSessionText != null && !cleanSessionText.equals("true") && !cleanSessionText.equals("false")) {
+      error(ctx, 400, "cleanSession must be true or false");
+      return;
+    }
+    boolean cleanSession = "true".equals(cleanSessionText);
     boolean byCertificate = router.keyField() == KeyField.CERTIFICATE_CN;
     if (isEmpty(clientId) && isEmpty(username) && (isEmpty(certificateCn) || !byCertificate)) {
       error(ctx, 400, isEmpty(certificateCn) ? "give clientId, username or certificateCn (or several)"
@@ -275,7 +286,8 @@ public final class AdminVerticle extends VerticleBase {
       error(ctx, 400, "clientId, username and certificateCn are at most " + MAX_KEY_LENGTH + " characters");
       return;
     }
-    RouteDecision decision = router.route(clientId, username, null, isEmpty(certificateCn) ? null : certificateCn);
+    RouteDecision decision = router.route(clientId, username, null, isEmpty(certificateCn) ? null : certificateCn,
+        cleanSession);
     if (decision == null) {
       error(ctx, 404, "no broker configured");
       return;
@@ -286,6 +298,7 @@ public final class AdminVerticle extends VerticleBase {
         .put("source", decision.source())
         .put("key", decision.key().value())
         .put("keySource", decision.key().source().label())
+        .put("cleanSession", cleanSession)
         .put("epoch", decision.epoch()));
   }
 

@@ -114,6 +114,16 @@ final class LocalTier implements AutoCloseable {
     return new JsonObject(answer.body()).getString("broker");
   }
 
+  /** A GET of the node's admin API ({@code /api/v1/...?...}, already encoded): its JSON answer, which must be a 200. */
+  JsonObject adminGet(String pathAndQuery) throws Exception {
+    HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.adminPort()
+        + pathAndQuery)).build(), HttpResponse.BodyHandlers.ofString());
+    if (answer.statusCode() != 200) {
+      throw new AssertionError(pathAndQuery + ": " + answer.statusCode() + " " + answer.body());
+    }
+    return new JsonObject(answer.body());
+  }
+
   @Override
   public void close() throws Exception {
     try {

@@ -31,7 +31,9 @@ import java.util.function.Predicate;
  *
  * <p>Client {@code i} speaks MQTT 3.1.1 when {@code i} is even and MQTT 5 when it is odd, and first
  * connects through node port {@code i mod ports}. Sessions outlive connections (clean session off;
- * MQTT 5: clean start off and a session expiry of an hour). When a connection breaks (the broker
+ * MQTT 5: clean start off and a session expiry of an hour), except in a fleet of clean clients
+ * ({@link #connectClean}), whose sessions end with each connection (clean session on; MQTT 5: clean
+ * start on, no session expiry). When a connection breaks (the broker
  * died, the balancer closed it, a server DISCONNECT), the client reconnects by itself after a
  * short random delay <em>through the next node</em>, as a client behind DNS round robin would.
  *
@@ -65,10 +67,12 @@ public final class Fleet implements AutoCloseable {
   }
 
   private final List<Integer> ports;
+  private final boolean clean;
   private final Map<String, Member> members = new LinkedHashMap<>();
 
-  private Fleet(List<Integer> ports) {
+  private Fleet(List<Integer> ports, boolean clean) {
     this.ports = List.copyOf(ports);
+    this.clean = clean;
   }
 
   /**
@@ -76,7 +80,17 @@ public final class Fleet implements AutoCloseable {
    * every connect was answered (it does not wait for markers: see {@link #awaitAllConnected}).
    */
   public static Fleet connect(List<String> clientIds, List<Integer> nodePorts) throws InterruptedException {
-    Fleet fleet = new Fleet(nodePorts);
+    return connect(clientIds, nodePorts, false);
+  }
+
+  /** As {@link #connect}, for clients whose sessions end with each connection. */
+  public static Fleet connectClean(List<String> clientIds, List<Integer> nodePorts) throws InterruptedException {
+    return connect(clientIds, nodePorts, true);
+  }
+
+  private static Fleet connect(List<String> clientIds, List<Integer> nodePorts, boolean clean)
+      throws InterruptedException {
+    Fleet fleet = new Fleet(nodePorts, clean);
     for (int i = 0; i < clientIds.size(); i++) {
       String id = clientIds.get(i);
       if (fleet.members.put(id, fleet.new Member(id, i % 2 == 1, i % nodePorts.size())) != null) {
@@ -282,10 +296,10 @@ public final class Fleet implements AutoCloseable {
 
     CompletableFuture<Void> connect() {
       if (mqtt5) {
-        return v5.connectWith().cleanStart(false).sessionExpiryInterval(SESSION_EXPIRY_SECONDS)
+        return v5.connectWith().cleanStart(clean).sessionExpiryInterval(clean ? 0 : SESSION_EXPIRY_SECONDS)
             .keepAlive(KEEP_ALIVE_SECONDS).send().thenAccept(connack -> { });
       }
-      return v3.connectWith().cleanSession(false).keepAlive(KEEP_ALIVE_SECONDS).send().thenAccept(connack -> { });
+      return v3.connectWith().cleanSession(clean).keepAlive(KEEP_ALIVE_SECONDS).send().thenAccept(connack -> { });
     }
 
     CompletableFuture<Void> disconnect(boolean forGood) {
