@@ -8,9 +8,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code mqttlb route CLIENT_ID [--username U] [--certificate-cn CN]}: where the node would send a
- * client that connects now, and why; {@code --certificate-cn} is the subject CN of the client's TLS
- * certificate, which decides on a node with {@code routing.key: certificate-cn}. The key comes last
+ * {@code mqttlb route CLIENT_ID [--username U] [--certificate-cn CN] [--clean-session]}: where the node would
+ * send a client that connects now, and why; {@code --certificate-cn} is the subject CN of the client's TLS
+ * certificate, which decides on a node with {@code routing.key: certificate-cn}; {@code --clean-session} asks for
+ * a client that keeps no session, which a node with {@code routing.cleanSessions: least-loaded} places by load.
+ * The key comes last
  * because it is the one free-form column:
  *
  * <pre>
@@ -19,7 +21,7 @@ import picocli.CommandLine.Parameters;
  * </pre>
  */
 @Command(name = "route", mixinStandardHelpOptions = true,
-    description = "Show the broker a client would be sent to now, and why (ring, override or sticky entry).")
+    description = "Show the broker a client would be sent to now, and why (ring, least-loaded, override or sticky entry).")
 final class RouteCommand implements Callable<Integer> {
   @Mixin
   AdminClientOptions admin;
@@ -34,6 +36,10 @@ final class RouteCommand implements Callable<Integer> {
       description = "The subject CN of the client's verified TLS certificate (routing.key: certificate-cn).")
   String certificateCn;
 
+  @Option(names = "--clean-session",
+      description = "A client that keeps no session (MQTT 3.x clean session; MQTT 5 clean start, no session expiry).")
+  boolean cleanSession;
+
   @Override
   public Integer call() {
     if (isEmpty(clientId) && isEmpty(username) && isEmpty(certificateCn)) {
@@ -42,7 +48,8 @@ final class RouteCommand implements Callable<Integer> {
     ApiPath path = ApiPath.of("/api/v1/route")
         .query("clientId", isEmpty(clientId) ? null : clientId)
         .query("username", isEmpty(username) ? null : username)
-        .query("certificateCn", isEmpty(certificateCn) ? null : certificateCn);
+        .query("certificateCn", isEmpty(certificateCn) ? null : certificateCn)
+        .query("cleanSession", cleanSession ? "true" : null);
     return admin.run(client -> admin.show(client.get(path), answer -> {
       JsonObject route = answer.object();
       return new TextTable("BROKER", "ADDRESS", "SOURCE", "KEY-SOURCE", "KEY")

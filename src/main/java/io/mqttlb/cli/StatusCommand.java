@@ -37,6 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     TextTable node = TextTable.withoutHeader(2)
         .row("node", status.getValue("node"))
         .row("mode", status.getValue("mode"))
+        .row("clean sessions", status.getValue("cleanSessions"))
         .row("epoch", status.getValue("epoch"))
         .row("members", members(status.getValue("members")))
         .row("clients", status.getValue("clients"));

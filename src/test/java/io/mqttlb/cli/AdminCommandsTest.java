@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.mqttlb.cluster.TableEntry;
 import io.mqttlb.config.AdminConfig;
 import io.mqttlb.config.BrokerConfig;
+import io.mqttlb.config.CleanSessionRouting;
 import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
@@ -44,12 +45,14 @@ class AdminCommandsTest {
   void startNode() throws Exception {
     // Admin calls need no live broker: these addresses are never dialled.
     // Nothing listens there either: health checks an hour apart keep the brokers up for the test.
+    // Clean-session clients go least-loaded; with no client connected every count is 0, so the ring breaks the tie.
     NodeConfig config = NodeConfig.defaults()
         .withNodeId("lb-cli")
         .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
         .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
         .withBrokers(List.of(new BrokerConfig("b1", "127.0.0.1", 1884, 1), new BrokerConfig("b2", "127.0.0.1", 1885, 3)))
         .withHealth(new HealthConfig(Duration.ofHours(1), Duration.ofSeconds(1), 2, 2));
+    config = config.withRouting(config.routing().withCleanSessions(CleanSessionRouting.LEAST_LOADED));
     node = BalancerNode.start(config).await(30, TimeUnit.SECONDS);
     admin = "http://127.0.0.1:" + node.adminPort();
   }
@@ -91,6 +94,7 @@ class AdminCommandsTest {
     String out = succeeded(mqttlb("status")).out();
     assertLine(out, "node", "lb-cli");
     assertLine(out, "mode", "hash");
+    assertLine(out, "clean sessions", "least-loaded");
     assertLine(out, "epoch", String.valueOf(node.snapshot().epoch()));
     assertLine(out, "members", "lb-cli");
     assertLine(out, "clients", "0");
@@ -130,6 +134,14 @@ class AdminCommandsTest {
     String byUser = succeeded(mqttlb("route", "--username", "alice & bob")).out();
     String userOwner = node.router().route(null, "alice & bob", null).broker().id();
     assertLine(byUser, userOwner, addressOf(userOwner), "ring", "username", "alice & bob");
+  }
+
+  @Test
+  void routeExplainsACleanSessionClientAsPlacedByLoad() {
+    String owner = node.router().route("sensor-3", null, null).broker().id();
+    assertLine(succeeded(mqttlb("route", "sensor-3", "--clean-session")).out(), owner, addressOf(owner), "least-loaded",
+        "client-id", "sensor-3");
+    assertLine(succeeded(mqttlb("route", "sensor-3")).out(), owner, addressOf(owner), "ring", "client-id", "sensor-3");
   }
 
   @Test
