@@ -223,7 +223,9 @@ public final class Router {
   /**
    * The usable broker with the fewest connections per unit of weight, ties broken clockwise from the key; null when
    * no broker is usable. The counts are read once, into an array, so that both passes judge the same numbers while
-   * other event loops go on changing them. Compares {@code count / weight} exactly, by cross-multiplying.
+   * other event loops go on changing them. Compares {@code count / weight} exactly, by cross-multiplying. Unlike a
+   * ring lookup it costs a pass over the brokers and allocates that array and the tie test: a price paid only by
+   * clients placed by load.
    */
   private RouteDecision leastLoaded(RoutingSnapshot snapshot, RoutingKey key, long hash, Set<String> tried) {
     HashRing ring = snapshot.ring();

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttlb.config.CleanSessionRouting;
+import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.testing.Clients;
 import io.mqttlb.testing.Fleet;
@@ -84,6 +85,41 @@ class CleanSessionsEndToEndTest {
           for (String id : idsOwnedBy(tier, "expiring-", 3, "b1"::equals)) {
             assertEquals("b1", brokerReachedWithExpiry(id, tier.port()), id);
           }
+        }
+      }
+    }
+  }
+
+  @Test
+  void inTableModeAPinHoldsForACleanClientAndNoCleanClientGetsAStickyEntry() throws Exception {
+    try (LocalTier tier = LocalTier.start(3, config -> config.withRouting(config.routing().withMode(RoutingMode.TABLE)
+        .withCleanSessions(CleanSessionRouting.LEAST_LOADED)))) {
+      List<String> persistentIds = idsOwnedBy(tier, "persistent-", 10, "b1"::equals);
+      try (Fleet persistent = Fleet.connect(persistentIds, List.of(tier.port()))) {
+        persistent.awaitAllConnected(SETTLE);
+        persistentIds.forEach(id -> assertEquals("b1", tier.node.state().stickyBroker(id), "persistent: " + id));
+        tier.node.state().putOverride("pinned", "b1", null);
+
+        // The loaded broker still gets the pinned client; the other goes by load. The sticky entry of a client is
+        // recorded before its CONNECT is relayed, so once it has its marker, an entry would be there.
+        assertEquals("b1", Clients.brokerReachedMqtt3("pinned", tier.port()));
+        assertNotEquals("b1", Clients.brokerReachedMqtt5("free", tier.port()));
+        assertEquals(null, tier.node.state().stickyBroker("pinned"));
+        assertEquals(null, tier.node.state().stickyBroker("free"));
+        assertEquals(1, tier.node.metrics().routedCount(RouteDecision.SOURCE_OVERRIDE));
+        assertEquals(1, tier.node.metrics().routedCount(RouteDecision.SOURCE_LEAST_LOADED));
+
+        // A rebalance leaves clients placed by load where they are: no key says where they belong. This one's key
+        // belongs to b1, which is the most loaded, so it is elsewhere.
+        String key = idsOwnedBy(tier, "stays-", 1, "b1"::equals).get(0);
+        Mqtt5BlockingClient stays = Clients.mqtt5(key, tier.port());
+        stays.connectWith().cleanStart(true).send();
+        try {
+          assertNotEquals("b1", marker(stays, key));
+          JsonObject job = MovesEndToEndTest.post(tier.node, "/api/v1/rebalance", "{\"rate\":100}", 202);
+          assertEquals(0, job.getLong("clients"), "nothing to move: " + job);
+        } finally {
+          stays.disconnect();
         }
       }
     }
@@ -179,13 +215,20 @@ class CleanSessionsEndToEndTest {
   private static String brokerReachedWithExpiry(String clientId, int port) throws InterruptedException {
     Mqtt5BlockingClient client = Clients.mqtt5(clientId, port);
     client.connectWith().cleanStart(true).sessionExpiryInterval(300).send();
+    try {
+      return marker(client, clientId);
+    } finally {
+      client.disconnect();
+    }
+  }
+
+  /** The broker a connected client is on, by the broker's retained marker. */
+  private static String marker(Mqtt5BlockingClient client, String clientId) throws InterruptedException {
     try (Mqtt5BlockingClient.Mqtt5Publishes publishes = client.publishes(MqttGlobalPublishFilter.ALL)) {
       client.subscribeWith().topicFilter(MosquittoBroker.MARKER_TOPIC).qos(MqttQos.AT_LEAST_ONCE).send();
       Optional<Mqtt5Publish> marker = publishes.receive(Clients.RECEIVE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       return marker.map(p -> new String(p.getPayloadAsBytes(), StandardCharsets.UTF_8))
           .orElseThrow(() -> new AssertionError("no broker marker for " + clientId));
-    } finally {
-      client.disconnect();
     }
   }
 }
