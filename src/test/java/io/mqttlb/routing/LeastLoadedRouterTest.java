@@ -177,6 +177,24 @@ class LeastLoadedRouterTest {
   }
 
   @Test
+  void aRebalanceMovesAClientPlacedByLoadOnlyOnceItsBrokerLeftTheBrokerSet() {
+    Router router = router();
+    RouteDecision placed = router.route("c", null, null, null, true);
+    String on = placed.broker().id();
+    String other = on.equals("b2") ? "b3" : "b2";
+    assertNull(router.movesTo(placed), "no key says where it belongs");
+    assertFalse(router.routesElsewhere(placed));
+    RouteDecision byKey = router.route("c", null, null, null, false);
+    RouteDecision keyedOnLoadBroker = new RouteDecision(byKey.key(), byKey.keyHash(), SNAPSHOT.broker(on),
+        RouteDecision.SOURCE_RING, 3);
+    assertEquals(byKey.broker().id().equals(on) ? null : byKey.broker().id(), router.movesTo(keyedOnLoadBroker),
+        "a client placed by its key on the same broker moves where its key goes");
+
+    RoutingSnapshot without = RoutingSnapshot.of(4, BROKERS.stream().filter(b -> !b.id().equals(on)).toList(), 160);
+    assertEquals(other, router.pinnedTo(without).movesTo(placed), "its broker removed: where load places it now");
+  }
+
+  @Test
   void inTableModeAnOverrideStillWinsAndAStickyEntryDoesNot() {
     RoutingSnapshot table = RoutingSnapshot.of(8, RoutingMode.TABLE, BROKERS, 160);
     RoutingTable entries = new RoutingTable() {
