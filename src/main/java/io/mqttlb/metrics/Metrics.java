@@ -577,7 +577,7 @@ public final class Metrics {
   /** Meters of one broker, tagged with its id. */
   public static final class BrokerMeters {
     private final AtomicInteger active = new AtomicInteger();
-    /** Connections being opened to the broker: routed there, not relaying yet (not a meter of its own). */
+    /** Clients routed to the broker and not relaying yet: waiting for admission or being connected (not a meter). */
     private final AtomicInteger dialing = new AtomicInteger();
     private final Counter total;
     private final Counter redispatches;
@@ -642,20 +642,20 @@ public final class Metrics {
       return active.get();
     }
 
-    /** A client was routed to the broker and its connection is being opened; ended by {@link #dialEnded}. */
+    /** A client was routed to the broker: it waits for admission, then its connection is opened; ended by {@link #dialEnded}. */
     public void dialStarted() {
       dialing.incrementAndGet();
     }
 
-    /** The connection {@link #dialStarted} counted is up (and counted {@link #connected}) or failed. */
+    /** The client {@link #dialStarted} counted is relaying (and counted {@link #connected}), failed, or gone. */
     public void dialEnded() {
       dialing.decrementAndGet();
     }
 
     /**
-     * The clients this node has placed on the broker: relaying, or routed there and still being connected. What
-     * least-loaded routing counts, so that a burst of clients routed before their connections are up does not
-     * all go to the one broker that was least loaded when the burst began.
+     * The clients this node has placed on the broker: relaying, or routed there and waiting for admission or being
+     * connected. What least-loaded routing counts, so that a burst of clients routed before their connections are
+     * up does not all go to the one broker that was least loaded when the burst began.
      */
     public int placed() {
       return active.get() + dialing.get();

@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  * between two packets). Closing either side closes the other. In table
  * mode the client's sticky entry is written when the relay starts and refreshed when it ends, so
  * that its TTL counts from the last disconnect (not for a client placed by load: it keeps no session).
- * From its routing until its broker connection is up or has failed, the client counts as placed on
- * that broker ({@link BrokerMeters#placed}), which least-loaded routing reads.
+ * From its routing (its wait for admission included) until its broker connection is up or has failed,
+ * the client counts as placed on that broker ({@link BrokerMeters#placed}), which least-loaded routing reads.
  */
 final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private static final Logger log = LoggerFactory.getLogger(ClientConnection.class);
@@ -104,7 +104,10 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private ScheduledFuture<?> connectTimer;
   private Channel broker;
   private BrokerMeters brokerMeters;
-  /** The meters of the broker being dialled, whose {@link BrokerMeters#placed} counts this client until the dial ends. */
+  /**
+   * The meters of the broker the client was routed to, whose {@link BrokerMeters#placed} counts it from its routing
+   * (its wait for admission included) until its broker connection is up or failed, or the client is gone.
+   */
   private BrokerMeters dialing;
   private RouteDecision routed;
   private int protocolLevel;
@@ -259,6 +262,8 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
 
   /** Dials the decision's broker once its connect-rate cap (if it has one) lets the client through. */
   private void admit(RouteDecision decision, Set<String> tried) {
+    dialing = metrics.broker(decision.broker().id());
+    dialing.dialStarted(); // placed there from now on, while it waits for admission too
     Ticket<BrokerAdmission.Waiter> ticket = runtime.admission().offer(decision.broker().id(), client.eventLoop(), this);
     if (ticket == null || ticket.verdict() == Verdict.ADMITTED) {
       dialAdmitted(decision, tried);
@@ -322,8 +327,6 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
 
   private void dial(RouteDecision decision, Set<String> tried) {
     long started = System.nanoTime();
-    dialing = metrics.broker(decision.broker().id());
-    dialing.dialStarted();
     dialer.connect(client.eventLoop(), decision.broker())
         .addListener((ChannelFutureListener) done -> dialed(done, decision, tried, started));
   }
@@ -510,6 +513,7 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
   private void rejectWith(String reason, String detail, Object answer) {
     state = State.CLOSED;
     leaveAdmission();
+    endDial();
     cancelConnectTimer();
     leaveLoopGuard();
     metrics.connectRejected(reason);
@@ -555,6 +559,7 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     }
     cancelConnectTimer();
     leaveAdmission();
+    endDial();
     State was = state;
     state = State.CLOSED;
     if (was == State.RELAYING) {

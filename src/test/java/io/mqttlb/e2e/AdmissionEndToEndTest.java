@@ -61,6 +61,7 @@ class AdmissionEndToEndTest {
         assertEquals(connected.size(), meters.admittedCount());
         assertEquals(2.0, tier.node.metrics().rejectedCount(Metrics.REASON_ADMISSION_QUEUE_FULL));
         assertBrokerSawOnly(log, connected, Set.of(busy5.clientId(), busy3.clientId()));
+        awaitPlacedOnly(tier, connected);
       } finally {
         connected.forEach(client -> client.disconnect().join());
       }
@@ -82,6 +83,7 @@ class AdmissionEndToEndTest {
         assertEquals(1.0, tier.node.metrics().rejectedCount(Metrics.REASON_ADMISSION_WAIT_EXPIRED));
         assertEquals(0, meters.waiting());
         assertBrokerSawOnly(log, connected, Set.of(busy.clientId()));
+        awaitPlacedOnly(tier, connected);
       } finally {
         connected.forEach(client -> client.disconnect().join());
       }
@@ -119,10 +121,20 @@ class AdmissionEndToEndTest {
         assertEquals(Outcome.CONNECTED, connect(tier, "after", false, connected).outcome());
         assertEquals(connected.size() + admittedLeavers, meters.admittedCount());
         assertBrokerSawOnly(log, connected, Set.of(leaver)); // "after" was dialled after where the leaver stood
+        awaitPlacedOnly(tier, connected);
       } finally {
         connected.forEach(client -> client.disconnect().join());
       }
     }
+  }
+
+  /**
+   * The clients least-loaded routing counts on b1 are the connected ones: a client counts from its routing, its wait
+   * included, and stops counting when it is refused, expires or leaves.
+   */
+  private static void awaitPlacedOnly(LocalTier tier, List<PersistentConnect> connected) throws InterruptedException {
+    Await.until("b1's placed clients are the " + connected.size() + " connected",
+        () -> tier.node.metrics().broker("b1").placed() == connected.size());
   }
 
   private static Result connect(LocalTier tier, String id, boolean mqtt5, List<PersistentConnect> connected) {
