@@ -13,8 +13,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The run report a person opens: one HTML file written from a {@code summary.json} (the schema is the
- * load-test contract). Header, totals, assertions, failures by cause, latency percentiles, stickiness
+ * The run report a person opens: one HTML file written from a {@code summary.json} (its schema, which
+ * scripts and CI read too, is held by {@code LoadtestCommandTest}). Header, totals, assertions, failures by cause, latency percentiles, stickiness
  * and clients per broker are plain tables, readable without JavaScript; the charts over time are drawn
  * by uPlot from the summary embedded in the page. Optional or absent fields (no publish-to-receive
  * samples, no stickiness measured, an empty series) show as "–" or a note, never as an error.
