@@ -1,5 +1,6 @@
 package io.mqttlb.cli;
 
+import io.mqttlb.cluster.HazelcastSetup;
 import io.mqttlb.config.ConfigException;
 import io.mqttlb.config.ConfigLoader;
 import io.mqttlb.config.NodeConfig;
@@ -22,6 +23,7 @@ final class NodeCommand implements Callable<Integer> {
     NodeConfig nodeConfig;
     try {
       nodeConfig = ConfigLoader.load(config);
+      HazelcastSetup.check(nodeConfig, config.toString());
     } catch (ConfigException e) {
       System.err.println("mqttlb: " + e.getMessage());
       return Main.EXIT_USAGE;

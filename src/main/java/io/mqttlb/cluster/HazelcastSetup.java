@@ -3,6 +3,8 @@ package io.mqttlb.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.ReplicatedMapConfig;
+import io.mqttlb.config.ConfigException;
+import io.mqttlb.config.NodeConfig;
 import java.io.FileNotFoundException;
 import java.nio.file.Path;
 
@@ -12,6 +14,9 @@ import java.nio.file.Path;
  * Vert.x cannot run without, and defaults that the file did not set.
  */
 public final class HazelcastSetup {
+  /** The node configuration's key that names the file. */
+  public static final String CONFIG_KEY = "cluster.hazelcastConfig";
+
   private HazelcastSetup() {}
 
   /**
@@ -43,6 +48,25 @@ public final class HazelcastSetup {
     defaultProperty(config, "hazelcast.merge.first.run.delay.seconds", "5");
     defaultProperty(config, "hazelcast.merge.next.run.delay.seconds", "5");
     return config;
+  }
+
+  /**
+   * Checks, before a node starts, that its Hazelcast file can be read, so that a bad one is a
+   * configuration error like any other (one line, exit 2) and stops nothing running. Does nothing
+   * for a standalone node. A relative path is read from the working directory, as the node will.
+   *
+   * @param configFile what the message calls the node's configuration file
+   * @throws ConfigException naming {@code cluster.hazelcastConfig} when the file cannot be used
+   */
+  public static void check(NodeConfig config, String configFile) throws ConfigException {
+    if (!config.cluster().clustered()) {
+      return;
+    }
+    try {
+      read(Path.of(config.cluster().hazelcastConfig()));
+    } catch (IllegalArgumentException e) { // InvalidPathException too
+      throw new ConfigException(configFile, CONFIG_KEY, e.getMessage(), e);
+    }
   }
 
   /**

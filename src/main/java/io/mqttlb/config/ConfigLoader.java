@@ -1,6 +1,5 @@
 package io.mqttlb.config;
 
-import io.mqttlb.cluster.HazelcastSetup;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.MalformedInputException;
@@ -44,6 +43,10 @@ import org.yaml.snakeyaml.nodes.Node;
  *       listeners is refused ({@link SelfAddress}); the planned features listed in
  *       {@link NotYetAvailable} are refused; and a standalone node must have a broker.
  * </ul>
+ *
+ * <p>{@code cluster.hazelcastConfig} is taken as a path here and read where Hazelcast is: the command
+ * that starts a node checks it first ({@code io.mqttlb.cluster.HazelcastSetup#check}), with an error
+ * of the same form, so that this package needs nothing of Hazelcast.
  */
 public final class ConfigLoader {
   static final List<String> TOP_KEYS =
@@ -445,11 +448,7 @@ public final class ConfigLoader {
         // Also what ${HAZELCAST_CONFIG:-} gives when the variable is unset: run standalone.
         return ClusterConfig.standalone();
       }
-      try {
-        HazelcastSetup.read(Path.of(path)); // relative paths are read from the working directory
-      } catch (IllegalArgumentException e) { // InvalidPathException too
-        throw value.error("hazelcastConfig", e.getMessage());
-      }
+      // The file itself is Hazelcast's to read: the cluster package checks it before the node starts.
       return new ClusterConfig(path);
     }
 

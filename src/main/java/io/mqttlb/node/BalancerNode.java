@@ -136,7 +136,7 @@ public final class BalancerNode {
       clusterManager = new HazelcastClusterManager(
           HazelcastSetup.load(Path.of(config.cluster().hazelcastConfig()), config.nodeId()));
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new IllegalStateException("cluster.hazelcastConfig: " + e.getMessage(), e));
+      return Future.failedFuture(new IllegalStateException(HazelcastSetup.CONFIG_KEY + ": " + e.getMessage(), e));
     }
     Promise<BalancerNode> started = Promise.promise();
     Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered().onComplete(built -> {

@@ -20,4 +20,17 @@ class NodeCommandTest {
         """);
     assertEquals(Main.EXIT_USAGE, CliRun.of("node", "--config", config.toString()).exitCode());
   }
+
+  /** Checked before the node starts, like the rest of the configuration: exit 2, not a failed start (1). */
+  @Test
+  void aHazelcastFileThatCannotBeReadIsAUsageError(@TempDir Path dir) throws Exception {
+    Path config = Files.writeString(dir.resolve("node.yaml"), """
+        listeners:
+          - {name: tcp, host: 127.0.0.1, port: 0}
+        admin: {host: 127.0.0.1, port: 0}
+        cluster:
+          hazelcastConfig: %s
+        """.formatted(dir.resolve("absent-hazelcast.yaml")));
+    assertEquals(Main.EXIT_USAGE, CliRun.of("node", "--config", config.toString()).exitCode());
+  }
 }
