@@ -49,6 +49,25 @@ class CommandLineIT {
     }
   }
 
+  /** The Hazelcast file is read where the node starts Hazelcast, before anything runs: the same one line and exit 2. */
+  @Test
+  void unreadableHazelcastFileIsOneLineNamingTheKeyAndExits2() throws Exception {
+    Path config = dir.resolve("clustered.yaml");
+    Files.writeString(config, """
+        listeners:
+          - {name: tcp, host: 127.0.0.1, port: 0}
+        admin: {host: 127.0.0.1, port: 0}
+        cluster:
+          hazelcastConfig: %s
+        """.formatted(dir.resolve("absent-hazelcast.yaml")));
+    try (JarProcess process = JarProcess.start("node", "--config", config.toString())) {
+      assertEquals(2, process.waitFor(60));
+      List<String> lines = process.stderr().lines().filter(l -> !l.isBlank()).toList();
+      assertEquals(List.of("mqttlb: " + config + ": cluster.hazelcastConfig: no such file "
+          + dir.resolve("absent-hazelcast.yaml").toAbsolutePath()), lines);
+    }
+  }
+
   @Test
   void missingConfigFileIsAConfigurationError() throws Exception {
     try (JarProcess process = JarProcess.start("node", "--config", dir.resolve("absent.yaml").toString())) {
