@@ -5,6 +5,7 @@ import io.mqttlb.admin.TierEvents;
 import io.mqttlb.cluster.HazelcastSetup;
 import io.mqttlb.cluster.HazelcastStateStore;
 import io.mqttlb.cluster.LocalStateStore;
+import io.mqttlb.cluster.MembershipLog;
 import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.StateStore;
@@ -145,14 +146,17 @@ public final class BalancerNode {
         return;
       }
       Vertx vertx = built.result();
-      vertx.executeBlocking(() -> Shared.open(new HazelcastStateStore(clusterManager.getHazelcastInstance()), config,
-          configSource)).onComplete(opened -> {
-            if (opened.failed()) {
-              failAfterClose(vertx.close(), opened.cause(), started);
-            } else {
-              startOn(vertx, config, opened.result()).onComplete(started);
-            }
-          });
+      HazelcastStateStore store = new HazelcastStateStore(clusterManager.getHazelcastInstance());
+      vertx.executeBlocking(() -> {
+        MembershipLog.follow(config.nodeId(), store);
+        return Shared.open(store, config, configSource);
+      }).onComplete(opened -> {
+        if (opened.failed()) {
+          failAfterClose(vertx.close(), opened.cause(), started);
+        } else {
+          startOn(vertx, config, opened.result()).onComplete(started);
+        }
+      });
     });
     return started.future();
   }
