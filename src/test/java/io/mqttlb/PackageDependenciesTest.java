@@ -18,13 +18,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Dependencies point one way: a package listed here refers to none of the packages it must not know.
- * Read from the compiled classes, not the sources: every type a class uses (imported, fully
- * qualified, in a signature) is named in its constant pool as {@code io/mqttlb/cluster/...}, while
- * comments are not, so the check sees real uses only.
+ * Checked twice: in the sources' import lines, and in the compiled classes, where every type a class
+ * uses (imported, fully qualified, in a signature) is named in its constant pool as
+ * {@code io/mqttlb/cluster/...} while comments are not.
  */
 class PackageDependenciesTest {
   /** A package and the package prefixes (in class-file form) that none of its classes may name. */
   private record Rule(String pkg, List<String> forbidden) {}
+
+  private static final Path SOURCES = Path.of("src", "main", "java");
 
   private static final List<Rule> RULES = List.of(
       // The configuration is plain records and a YAML reader: the cluster package reads the Hazelcast
@@ -33,7 +35,7 @@ class PackageDependenciesTest {
           List.of("io/mqttlb/cluster/", "com/hazelcast/", "io/vertx/", "io/netty/", "io/micrometer/")));
 
   @Test
-  void noPackageNamesWhatItMustNotKnow() {
+  void noCompiledClassNamesWhatItsPackageMustNotKnow() {
     List<String> violations = new ArrayList<>();
     for (Rule rule : RULES) {
       List<Path> classes = classesOf(rule.pkg());
@@ -43,6 +45,29 @@ class PackageDependenciesTest {
         for (String forbidden : rule.forbidden()) {
           if (constants.contains(forbidden)) {
             violations.add(classesRoot().relativize(file) + " refers to " + forbidden);
+          }
+        }
+      }
+    }
+    assertEquals(List.of(), violations);
+  }
+
+  @Test
+  void noPackageImportsWhatItMustNotKnow() throws IOException {
+    List<String> violations = new ArrayList<>();
+    for (Rule rule : RULES) {
+      List<Path> sources;
+      try (Stream<Path> files = Files.list(SOURCES.resolve(rule.pkg()))) {
+        sources = files.filter(f -> f.toString().endsWith(".java")).toList();
+      }
+      assertFalse(sources.isEmpty(), "no sources under " + SOURCES.resolve(rule.pkg()).toAbsolutePath());
+      for (Path file : sources) {
+        for (String line : Files.readAllLines(file)) {
+          String imported = line.strip().replaceFirst("^import\\s+(static\\s+)?", "");
+          for (String forbidden : rule.forbidden()) {
+            if (line.strip().startsWith("import ") && imported.startsWith(forbidden.replace('/', '.'))) {
+              violations.add(SOURCES.relativize(file) + ": " + line.strip());
+            }
           }
         }
       }
