@@ -122,7 +122,9 @@ public final class AdminVerticle extends VerticleBase {
     new MovesApi(vertx, state, snapshots, moves).mount(web);
     new WhatIfApi(vertx, router, predictor).mount(web);
     new ListenersApi(vertx, listeners, listenerTls).mount(web);
-    web.get("/*").handler(ctx -> {
+    // The dashboard's files all sit at the top level; an /api/ path never reaches the static handler,
+    // so a wrong method on an API call stays a 405 rather than a missing file's 404.
+    web.getWithRegex("/[^/]*").handler(ctx -> {
       ctx.response().putHeader("content-security-policy", DASHBOARD_POLICY).putHeader("x-content-type-options", "nosniff");
       ctx.next();
     }).handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(false));
