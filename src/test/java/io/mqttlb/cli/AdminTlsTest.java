@@ -12,6 +12,7 @@ import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.config.TlsConfig;
 import io.mqttlb.node.BalancerNode;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * status --cacert} and {@code curl --cacert}; the same calls without the CA, or in plain HTTP, fail.
  * A second node asks for client certificates (clientAuth: required): curl gets in with one.
  */
+@EndToEnd
 class AdminTlsTest {
   private static final String TOKEN = "s3cret";
   @TempDir

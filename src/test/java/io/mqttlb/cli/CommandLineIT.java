@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import java.net.URI;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The product as users run it: {@code java -jar target/mqttlb.jar ...} in its own process. */
+@EndToEnd
 class CommandLineIT {
   @TempDir
   Path dir;

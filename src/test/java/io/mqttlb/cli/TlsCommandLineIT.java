@@ -3,6 +3,7 @@ package io.mqttlb.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.MosquittoClients;
 import io.mqttlb.testing.Ports;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * process, {@code mosquitto_sub} over TLS through it, {@code mqttlb listeners reload}; and a key file
  * that does not belong to its certificate, refused at load with one line.
  */
+@EndToEnd
 class TlsCommandLineIT {
   @TempDir
   Path dir;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.routing.HashRing;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Fleet;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The fleet's clients reconnect by themselves, through the next node, a short random delay
  * after any break; where each one is comes from its broker's retained marker.
  */
+@EndToEnd
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterBrokerFailoverIT {
   private static final String TEST = "hash";

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.routing.HashRing;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * kill -9 of a node: the two others keep routing identically and keep the table; the killed node,
  * started again, catches up with everything the tier did while it was away.
  */
+@EndToEnd
 class ClusterFailoverIT {
   static ClusterTier tier;
 

@@ -10,6 +10,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import io.mqttlb.routing.HashRing;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * Three nodes in three JVMs, three Mosquitto brokers: every node routes every client the same way,
  * and a client with a persistent session finds it through whichever node it reconnects.
  */
+@EndToEnd
 class ClusterRoutingIT {
   static ClusterTier tier;
 

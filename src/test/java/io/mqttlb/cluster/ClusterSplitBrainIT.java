@@ -3,6 +3,7 @@ package io.mqttlb.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * on its own copy: a change made through it then either reaches the tier before the merge or is
  * dropped with a log line; both are accepted, and every node must agree.
  */
+@EndToEnd
 class ClusterSplitBrainIT {
   /** Generous: failure detection, the frozen node's merge back and re-reading its state fit well within it. */
   private static final Duration CONVERGENCE_BOUND = Duration.ofSeconds(45);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** {@code routing.table.maxEntries} holds across the tier: three times as many clients as entries. */
+@EndToEnd
 class ClusterStickyBoundIT {
   static final int MAX_ENTRIES = 20;
   static final int CLIENTS = 60;

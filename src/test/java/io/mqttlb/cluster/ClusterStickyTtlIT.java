@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * every node with the broker each client reached, and gone a TTL after the client's last
  * disconnect, while a client that stays connected keeps its entry.
  */
+@EndToEnd
 class ClusterStickyTtlIT {
   static final Duration TTL = Duration.ofSeconds(2);
   static ClusterTier tier;

@@ -4,6 +4,7 @@ import static io.mqttlb.cluster.FleetChecks.report;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.routing.HashRing;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Fleet;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * clients reach their ring successors and their sticky entries follow them, so when the broker
  * returns nobody is pulled back, not by new connections and not by a rebalance.
  */
+@EndToEnd
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTableFailoverIT {
   private static final String TEST = "table";

@@ -11,6 +11,7 @@ import io.mqttlb.loadtest.Target;
 import io.mqttlb.loadtest.soak.LeakDetector;
 import io.mqttlb.loadtest.soak.NodeSeries;
 import io.mqttlb.loadtest.soak.SoakResult;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dsoak.scale=1}); the report lands in
  * {@code target/soak-it/} or {@code -Dsoak.report=DIR}.
  */
+@EndToEnd
 class SoakIT {
   /** 30 minutes × 1/12: two and a half minutes, fifteen samples per node. */
   static final double DEFAULT_SCALE = 1 / 12.0;

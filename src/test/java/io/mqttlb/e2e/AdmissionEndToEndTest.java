@@ -9,6 +9,7 @@ import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.AdmissionMeters;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.BrokerConnectLog;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.PersistentConnect;
 import io.mqttlb.testing.PersistentConnect.Outcome;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * its client arrives tries again with a fresh client if the machine was too slow for that (the client
  * then simply connected), so a slow machine cannot fail it; every client's outcome is checked.
  */
+@EndToEnd
 class AdmissionEndToEndTest {
   private static final int ONE_PER_SECOND = 1;
   private static final int ATTEMPTS = 10;

@@ -9,6 +9,7 @@ import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.AdmissionMeters;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.BrokerConnectLog;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.PersistentConnect;
 import io.mqttlb.testing.PersistentConnect.Outcome;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * every client either connects or is told "server busy", and the brokers saw exactly the clients
  * that connected.
  */
+@EndToEnd
 class AdmissionStormEndToEndTest {
   private static final int CLIENTS = 2000;
   private static final int CAP = 200;

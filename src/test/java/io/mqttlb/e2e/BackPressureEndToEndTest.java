@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.FaultRelay;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * the broker once the client's write queue is full (back-pressure) instead of buffering the flood,
  * and deliver everything once the client reads again.
  */
+@EndToEnd
 class BackPressureEndToEndTest {
   private static final int MESSAGE_BYTES = 64 * 1024;
   private static final int MESSAGES = 640; // 40 MiB

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * connection is opened for it, its rejection is counted by reason, and the node goes on serving
  * real clients.
  */
+@EndToEnd
 class BadInputEndToEndTest {
   private static LocalTier tier;
   private static BalancerNode node;

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt3.message.publish.Mqtt3Publish;
 import io.mqttlb.mqtt.RejectReason;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * their CONNECT by setting bit 7 of the protocol level (try_private, on by default); the node must
  * route such a CONNECT by its client id like any other and relay it unchanged.
  */
+@EndToEnd
 class BridgeEndToEndTest {
   private static final String BRIDGE_CLIENT_ID = "edge-bridge-7";
   private static LocalTier tier;

@@ -22,6 +22,7 @@ import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.MosquittoListeners;
 import io.mqttlb.testing.Ports;
@@ -59,6 +60,7 @@ import org.junit.jupiter.api.Test;
  * take a broker down (the interval is long and fall is high), so that each failed connect is seen
  * as such; a second node with frequent checks (over TLS too) shows them take b3 and b4 down.
  */
+@EndToEnd
 class BrokerTlsEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private static Path dir;

@@ -18,6 +18,7 @@ import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.Test;
  * HAProxy's certificate names haproxy.test only, so a handshake that checked the connected address
  * instead of {@code tls.serverName} would fail. The node's health checks take the same path.
  */
+@EndToEnd
 class BrokerTlsProxyProtocolEndToEndTest {
   private static final String CLIENT_ADDRESS = "127.0.0.66";
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.BrowserMqttClient;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.TestPki;
 import io.mqttlb.tls.HandshakeFailure;
 import java.net.URI;
@@ -31,6 +32,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   Chromium page (MQTT.js) ── wss://127.0.0.1:P/mqtt ──→ node listener "wss" (TLS, WebSocket) ──→ b1 | b2 | b3
  * </pre>
  */
+@EndToEnd
 class BrowserTlsEndToEndTest {
   @TempDir
   static Path certificates;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.BrowserMqttClient;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Ports;
 import java.net.URI;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  *   page from http://127.0.0.1:O ── ws://127.0.0.1:Q/mqtt ──→ listener "ws-one-origin" (allows only O)
  * </pre>
  */
+@EndToEnd
 class BrowserWebSocketEndToEndTest {
   /** The port the allowed page is served from: its origin is {@code http://127.0.0.1:PORT}. */
   private static final int ALLOWED_PAGE_PORT = Ports.free();

@@ -23,6 +23,7 @@ import io.mqttlb.config.TlsConfig;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.ProxyHeaderRecorder;
 import io.mqttlb.testing.ProxyHeaderRecorder.Received;
@@ -58,6 +59,7 @@ import org.junit.jupiter.api.io.TempDir;
  * with what the route API names; what b1 was told in its PROXY v2 header is read by Netty's decoder
  * in the recorder. Each client binds its own loopback address, so that its header can be told apart.
  */
+@EndToEnd
 class CertificateRoutingEndToEndTest {
   @TempDir
   static Path dir;

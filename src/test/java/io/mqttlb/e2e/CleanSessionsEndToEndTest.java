@@ -14,6 +14,7 @@ import io.mqttlb.config.CleanSessionRouting;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Fleet;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.json.JsonObject;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * is comes from the broker's own retained marker. Each test prints the spread of connections per broker, the
  * figures docs/clean-sessions.md quotes.
  */
+@EndToEnd
 class CleanSessionsEndToEndTest {
   static final int PERSISTENT = 80;
   static final int CLEAN = 60;

@@ -11,6 +11,7 @@ import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import io.vertx.core.Future;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * node paces half of it; a cap changed through one node reaches the other with the broker; when a
  * node leaves, the one left takes the whole cap.
  */
+@EndToEnd
 class ClusteredAdmissionEndToEndTest {
   @TempDir
   Path dir;

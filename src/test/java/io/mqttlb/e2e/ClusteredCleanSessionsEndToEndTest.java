@@ -16,6 +16,7 @@ import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Fleet;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * front of three Mosquitto brokers; persistent clients that all belong to b1 connect through lb-1, then clean
  * clients connect through lb-2, which has none of b1's clients itself and still sends the clean ones to b2 and b3.
  */
+@EndToEnd
 class ClusteredCleanSessionsEndToEndTest {
   @TempDir
   Path dir;

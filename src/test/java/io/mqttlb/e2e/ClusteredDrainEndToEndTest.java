@@ -19,6 +19,7 @@ import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import io.vertx.core.Future;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * call counts the affected clients on both over the clustered event bus, splits the rate by those
  * counts, and both nodes finish together; status on either node shows both nodes' parts.
  */
+@EndToEnd
 class ClusteredDrainEndToEndTest {
   @TempDir
   Path dir;

@@ -19,6 +19,7 @@ import io.mqttlb.config.NodeConfig;
 import io.mqttlb.e2e.MovesEndToEndTest.Watched;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import io.vertx.core.Future;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * counts the clients connected through both, and the rebalance after the change, run through the
  * other node, moves exactly the predicted clients on both.
  */
+@EndToEnd
 class ClusteredWhatIfEndToEndTest {
   @TempDir
   Path dir;

@@ -6,6 +6,7 @@ import io.mqttlb.config.LimitsConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** {@code limits.maxConnections}: sockets beyond it are closed at accept and counted; freed slots are reused. */
+@EndToEnd
 class ConnectionLimitEndToEndTest {
   private static final int MAX_CONNECTIONS = 3;
   private static LocalTier tier;

@@ -13,6 +13,7 @@ import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.DevToolsPage;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.LoopbackChromium;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * override; a change the node refuses shows the node's reason. When lb-2 stops, the page shows it
  * leaving the tier. A screenshot is left in {@code target/dashboard-test/} for a person to look at.
  */
+@EndToEnd
 class DashboardInChromiumTest {
   private static final String TOKEN = "dash-token";
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.HealthProbeKind;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * without a failed connect first, other clients stay where they were, and after a restart it comes
  * back.
  */
+@EndToEnd
 class HealthEndToEndTest {
   private static final Duration INTERVAL = Duration.ofMillis(500);
   private static final Duration TIMEOUT = Duration.ofMillis(250);

@@ -16,6 +16,7 @@ import io.mqttlb.loadtest.StickinessMethod;
 import io.mqttlb.loadtest.Step;
 import io.mqttlb.loadtest.Target;
 import io.mqttlb.testing.AedesBroker;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * a node in hash mode. Through the node every reconnect is announced by the broker of the first
  * connection; straight at the brokers, reconnecting through the next one is announced by another.
  */
+@EndToEnd
 class LoadTestConnectionEventsEndToEndTest {
   private static final int USERS = 30;
 

@@ -18,6 +18,7 @@ import io.mqttlb.loadtest.Step;
 import io.mqttlb.loadtest.Target;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.loadtest.AssertionResult;
 import io.mqttlb.loadtest.StickinessMethod;
@@ -42,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * CONNACK's session-present flag (Mosquitto brokers share no sessions). Without markers nothing
  * is measured, and the report says so instead of 100%.
  */
+@EndToEnd
 class LoadTestEndToEndTest {
   private static final int USERS_PER_PROTOCOL = 25;
   private static final int MESSAGES = 5;

@@ -20,6 +20,7 @@ import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.Target;
 import io.mqttlb.node.BalancerNode;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.MosquittoListeners;
 import io.mqttlb.testing.Ports;
@@ -48,6 +49,7 @@ import picocli.CommandLine;
  * verified: without the CA, or under another host name, every connect fails. A ws:// run also goes
  * through a node's WebSocket listener to the broker's TLS port.
  */
+@EndToEnd
 class LoadTestTransportsEndToEndTest {
   private static final int USERS = 6;
   private static final int MESSAGES = 3;

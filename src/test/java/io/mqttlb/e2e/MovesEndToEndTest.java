@@ -22,6 +22,7 @@ import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,6 +51,7 @@ import org.junit.jupiter.api.Test;
  * it lands next) is measured at the client; which clients should move is computed from the ring,
  * independently of the node.
  */
+@EndToEnd
 class MovesEndToEndTest {
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -11,6 +11,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.FaultRelay;
 import io.mqttlb.testing.MosquittoBroker;
 import java.net.URI;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * One real node in front of three real Mosquitto processes, driven by real MQTT client libraries.
  * Where a client landed is read from the broker itself (its retained marker), never from the node.
  */
+@EndToEnd
 class NodeEndToEndTest {
   private static LocalTier tier;
   private static BalancerNode node;

@@ -15,6 +15,7 @@ import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Ports;
 import io.mqttlb.testing.TestPki;
 import io.mqttlb.testing.TlsClients;
@@ -53,6 +54,7 @@ import org.yaml.snakeyaml.Yaml;
  * to create every labelled series first: a relayed MQTT 5 client that a drain then moves, a TLS
  * client, bytes that are not MQTT, plain bytes to the TLS listener, a certificate reload.
  */
+@EndToEnd
 class ObservabilityFilesEndToEndTest {
   private static final Path DIR = Path.of("cluster-config", "observability");
   private static final Path DASHBOARD = DIR.resolve("grafana-dashboard.json");

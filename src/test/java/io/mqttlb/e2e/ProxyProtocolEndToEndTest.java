@@ -19,6 +19,7 @@ import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -49,6 +50,7 @@ import org.junit.jupiter.api.Test;
  * client that reaches the PROXY listener without a header is refused and opens no broker
  * connection.
  */
+@EndToEnd
 class ProxyProtocolEndToEndTest {
   private static final String CLIENT_ADDRESS = "127.0.0.66";
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Ports;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.Test;
  * A broker that is down when a client connects: the node tries the next broker clockwise on the
  * ring, and the client lands there.
  */
+@EndToEnd
 class RedispatchEndToEndTest {
   private static LocalTier tier;
   private static Socket deadBroker;

@@ -18,6 +18,7 @@ import io.mqttlb.node.BalancerNode;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.Ports;
 import java.net.Socket;
 import java.time.Duration;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * after lap: the loop guard refuses it after a bounded number of laps, which closes the whole chain,
  * and both nodes keep serving.
  */
+@EndToEnd
 class RelayLoopEndToEndTest {
 
   @Test

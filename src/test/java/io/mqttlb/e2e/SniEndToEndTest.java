@@ -11,6 +11,7 @@ import io.mqttlb.config.ListenerConfig;
 import io.mqttlb.config.SniCertificate;
 import io.mqttlb.config.TlsConfig;
 import io.mqttlb.config.TlsProvider;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.OpensslClient;
 import io.mqttlb.testing.TestPki;
@@ -33,6 +34,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * it (the JDK's TLS socket, {@code openssl s_client -verify_hostname}, the HiveMQ client) get the
  * certificate for that name; a name the listener does not know, or none, gets the default one.
  */
+@EndToEnd
 class SniEndToEndTest {
   @TempDir
   static Path dir;

@@ -15,6 +15,7 @@ import io.mqttlb.loadtest.soak.LeakAssertion;
 import io.mqttlb.loadtest.soak.LeakDetector;
 import io.mqttlb.loadtest.soak.NodeSeries;
 import io.mqttlb.loadtest.soak.TierOperation;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * the node's own /metrics each second, a drain and an enable reach the node's admin API on time
  * and are answered, and a noLeak assertion is judged and reported.
  */
+@EndToEnd
 class SoakSamplingEndToEndTest {
   private static LocalTier tier;
 

@@ -13,6 +13,7 @@ import io.mqttlb.config.SourceAddressLimits;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
  * broker connection opened) while clients of another address still get in, and a slot freed by a
  * disconnect is used again. Behind a PROXY header the header's address is the one counted.
  */
+@EndToEnd
 class SourceLimitEndToEndTest {
   private static final int PER_ADDRESS = 2;
   /** The first byte of a CONNACK (packet type 2). */

@@ -14,6 +14,7 @@ import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.Clients;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  * record where clients went, keep them there when the ring changes, live {@code stickyTtl} after
  * the last disconnect (and as long as the client stays connected), and stay within maxEntries.
  */
+@EndToEnd
 class TableModeEndToEndTest {
 
   private static RoutingConfig table(Duration stickyTtl, long maxEntries) {

@@ -13,6 +13,7 @@ import io.mqttlb.config.TlsProvider;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.TlsMeters;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoClients;
 import io.mqttlb.testing.TestPki;
 import io.mqttlb.testing.TlsClients;
@@ -45,6 +46,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * presenting a certificate from another CA; the first half of a ClientHello made by the JDK's TLS
  * engine, then silence.
  */
+@EndToEnd
 class TlsBadInputEndToEndTest {
   @TempDir
   static Path dir;

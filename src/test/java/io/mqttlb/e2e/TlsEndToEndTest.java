@@ -15,6 +15,7 @@ import io.mqttlb.config.TlsConfig;
 import io.mqttlb.config.TlsProvider;
 import io.mqttlb.config.WebSocketConfig;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -43,6 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * PROXY header before TLS, from a real HAProxy that passes the client's TLS through untouched; two
  * more carry MQTT over WebSocket over TLS ({@code wss://}).
  */
+@EndToEnd
 class TlsEndToEndTest {
   @TempDir
   static Path dir;

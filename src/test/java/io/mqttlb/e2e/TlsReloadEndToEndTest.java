@@ -12,6 +12,7 @@ import io.mqttlb.config.TlsConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.metrics.Metrics.TlsMeters;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.TestPki;
 import io.mqttlb.testing.TlsClients;
 import io.vertx.core.json.JsonArray;
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  * every second. New handshakes get the new certificate; a connection made before keeps working; a
  * bad new file leaves the previous certificate in use, and the API says why.
  */
+@EndToEnd
 class TlsReloadEndToEndTest {
   private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -20,6 +20,7 @@ import io.mqttlb.config.WebSocketConfig;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.RawWebSocket;
@@ -60,6 +61,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * never send (bad requests and frames) comes from {@link RawWebSocket}, and each is refused as
  * RFC 6455 and HTTP say, counted, without a broker connection.
  */
+@EndToEnd
 class WebSocketEndToEndTest {
   private static final String STRICT_ORIGIN = "https://app.example.com";
   private static final int STRICT_MAX_FRAME = 1024;

@@ -14,6 +14,7 @@ import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
+import io.mqttlb.testing.EndToEnd;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * the clients whose connections the rebalance ended (seen by the clients themselves) must be exactly
  * the predicted ones.
  */
+@EndToEnd
 class WhatIfEndToEndTest {
   private static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 

@@ -10,6 +10,7 @@ import io.mqttlb.config.HealthConfig;
 import io.mqttlb.config.HealthProbeKind;
 import io.mqttlb.metrics.Metrics;
 import io.mqttlb.routing.RoutingSnapshot;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.vertx.core.Vertx;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.Test;
  * One node's checks of a real Mosquitto that a test kills and restarts. The node is alone
  * (standalone store), so the tier's verdict is its own view.
  */
+@EndToEnd
 class HealthCheckerTest {
   private static final Duration INTERVAL = Duration.ofMillis(500);
   private static final Duration TIMEOUT = Duration.ofMillis(250);

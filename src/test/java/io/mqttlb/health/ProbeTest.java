@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.HealthProbeKind;
 import io.mqttlb.config.ProxyProtocol;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
 import io.vertx.core.Future;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.Test;
  * Both probes against real servers on loopback: a real Mosquitto, a port nobody listens on, and a
  * plain {@link ServerSocket} that accepts and then stays silent or answers what a test tells it.
  */
+@EndToEnd
 class ProbeTest {
   private static final Duration TIMEOUT = Duration.ofMillis(500);
   /** The test servers' accepted sockets, kept open until the test class ends. */

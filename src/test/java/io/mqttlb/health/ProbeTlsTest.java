@@ -9,6 +9,7 @@ import io.mqttlb.config.BrokerTlsConfig;
 import io.mqttlb.config.HealthProbeKind;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.metrics.Metrics;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.MosquittoListeners;
 import io.mqttlb.testing.Ports;
@@ -43,6 +44,7 @@ import org.junit.jupiter.api.Test;
  * handshake succeeds, down with the handshake's reason when it does not, counted by
  * {@code mqttlb_broker_tls_failures{by="probe"}}.
  */
+@EndToEnd
 class ProbeTlsTest {
   private static final Duration TIMEOUT = Duration.ofMillis(1500);
   private static Vertx vertx;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.mqttlb.config.HealthProbeKind;
 import io.mqttlb.config.ProxyProtocol;
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HaproxyProcess;
 import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * why; with {@code log-format "%ci"} it logs the client address of each connection it accepted. A
  * health check's header carries no address, so HAProxy logs the probe's own, 127.0.0.1.
  */
+@EndToEnd
 class ProxyProtocolProbeTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
   private static Vertx vertx;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.TestPki;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * files) and from the {@code openssl} command line (SEC1 EC keys, PKCS#1 written by {@code genrsa
  * -traditional}, encrypted keys), read by the JDK alone, each problem named with its file.
  */
+@EndToEnd
 class PemFilesTest {
   @TempDir
   static Path dir;

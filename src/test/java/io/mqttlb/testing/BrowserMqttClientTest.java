@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * broker's marker and its own message back. It also shows that the browser really verifies the
  * wss:// certificate: without the pin, the same connection is refused.
  */
+@EndToEnd
 class BrowserMqttClientTest {
   @TempDir
   static Path certificates;

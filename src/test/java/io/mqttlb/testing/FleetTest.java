@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * broker dies and returns, when a server asks a client to use another server, and when the test
  * itself reconnects.
  */
+@EndToEnd
 class FleetTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 

@@ -25,6 +25,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The HAProxy helper itself: it listens when started, reports what HAProxy was told, and cleans up. */
+@EndToEnd
 class HaproxyProcessTest {
   @Test
   void logsTheClientAddressAPROXYHeaderCarries() throws Exception {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.HeadlessChromium;
 import io.mqttlb.testing.HeadlessChromium.Rendering;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code #rendered} marker counts both) and none is logged, and a screenshot is left in
  * {@code target/loadtest-report-test/} for a person to look at.
  */
+@EndToEnd
 class ReportInChromiumTest {
   private static final Path OUT = Path.of("target", "loadtest-report-test");
 
