@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * Subsystem, which mqttlb does not use. The console is the product here, so its text is what is
  * checked.
  */
+@EndToEnd
 class DemoConsoleIT {
   private static final String ALL_MEMBERS = "members [lb-1, lb-2, lb-3]";
 

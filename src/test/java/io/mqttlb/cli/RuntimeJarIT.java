@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.testing.EndToEnd;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * target/mqttlb.jar holds what runs and nothing else: no benchmark and no JMH file (the bench
  * profile builds its own jar in a directory of its own), and no library the node does not use.
  */
+@EndToEnd
 class RuntimeJarIT {
   private static List<String> entries;
 
