@@ -3,6 +3,7 @@ package io.mqttlb.metrics;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.mqttlb.testing.GarbageCollection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +23,7 @@ class MetricsTest {
     assertEquals(3.0, value(metrics, "mqttlb_sticky_writes_dropped_total"));
     assertEquals(5.0, value(metrics, "mqttlb_sticky_evictions_total"));
 
-    System.gc();
-    Thread.sleep(100);
+    GarbageCollection.collect();
     dropped.set(7);
     evicted.set(42);
     assertEquals(7.0, value(metrics, "mqttlb_sticky_writes_dropped_total"));
@@ -38,8 +38,7 @@ class MetricsTest {
     // Lambdas and method references, as BalancerNode passes them: nothing else refers to these objects.
     metrics.bindRoutingMode(mode::get, List.of("hash", "table"));
     metrics.bindMoveRemaining(remaining::get);
-    System.gc();
-    Thread.sleep(100);
+    GarbageCollection.collect();
     mode.set("table");
     remaining.set(2);
     assertEquals(0.0, value(metrics, "mqttlb_routing_mode{mode=\"hash\"}"));
