@@ -16,10 +16,12 @@ import io.mqttlb.testing.Await;
 import io.mqttlb.testing.EndToEnd;
 import io.mqttlb.testing.MosquittoBroker;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,13 +109,26 @@ class SourceLimitEndToEndTest {
       assertEquals(refused, node.metrics().rejectedCount(Metrics.REASON_SOURCE_LIMIT));
 
       try (Socket over = proxied(port, "198.51.100.7", "proxied-over")) {
-        assertEquals(-1, over.getInputStream().read(), "the client over its address's limit is closed, unanswered");
+        assertEquals(-1, firstByteOrClosed(over), "the client over its address's limit is closed, unanswered");
       }
       assertEquals(refused + 1, node.metrics().rejectedCount(Metrics.REASON_SOURCE_LIMIT));
     } finally {
       for (Socket socket : open) {
         socket.close();
       }
+    }
+  }
+
+  /**
+   * The first byte the node sends, or -1 once it has closed the socket. The node closes with a FIN,
+   * or with a reset when the CONNECT it never read is still in its receive buffer; which one the
+   * client sees depends on timing, and both mean closed without an answer.
+   */
+  private static int firstByteOrClosed(Socket socket) throws IOException {
+    try {
+      return socket.getInputStream().read();
+    } catch (SocketException reset) {
+      return -1;
     }
   }
 
