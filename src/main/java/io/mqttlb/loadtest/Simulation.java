@@ -57,7 +57,7 @@ public final class Simulation {
   }
 
   /**
-   * Reads the YAML format of {@code loadtest/*.yaml} (see loadtest/README.md).
+   * Reads the YAML format of {@code loadtest/*.yaml} (see docs/load-testing.md).
    *
    * @throws ConfigException naming the file, the key (e.g. {@code scenarios[0].steps[2].publish.qos}) and the problem
    */
