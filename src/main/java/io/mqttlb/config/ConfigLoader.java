@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.Node;
  * <ul>
  *   <li>SnakeYAML only composes the node tree (no objects are constructed, so no tag can
  *       instantiate a type); aliases are limited and nesting is bounded.
- *   <li>Every key is checked against the keys a node knows (README: Configuration): a typo is an error, not a
+ *   <li>Every key is checked against the keys a node knows (docs/configuration.md): a typo is an error, not a
  *       silently ignored setting. Absent keys and keys with an empty value take the defaults of
  *       {@link NodeConfig#defaults()}; {@code listeners[i].name}, {@code brokers[i].id} and
  *       {@code brokers[i].address} are required.

@@ -28,7 +28,7 @@ class ConfigLoaderTest {
   private static final String FILE = "node.yaml";
   private static final Path EXAMPLE_FILE = Path.of("cluster-config", "example-node.yaml");
 
-  /** Every key of the configuration, as the README's reference writes them. */
+  /** Every key of the configuration, as docs/configuration.md writes them. */
   private static final String FULL_EXAMPLE = """
       node:
         id: lb-1                       # unique per node
