@@ -5,8 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -115,21 +119,25 @@ class DocsLinksTest {
 
   /** Every Markdown file of the repository, outside build output, Git and hidden folders. */
   private static List<Path> markdownFiles() throws IOException {
-    try (Stream<Path> walk = Files.walk(ROOT)) {
-      return walk
-          .filter(p -> p.toString().endsWith(".md"))
-          .filter(p -> ROOT.relativize(p).getNameCount() > 0)
-          .filter(p -> {
-            for (Path part : ROOT.relativize(p)) {
-              String name = part.toString();
-              if (name.equals("target") || name.equals("node_modules") || name.startsWith(".")) {
-                return false;
-              }
-            }
-            return true;
-          })
-          .sorted()
-          .toList();
-    }
+    List<Path> files = new ArrayList<>();
+    Files.walkFileTree(ROOT, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+        String name = dir.getFileName() == null ? "" : dir.getFileName().toString();
+        boolean skipped = !dir.equals(ROOT)
+            && (name.equals("target") || name.equals("node_modules") || name.startsWith("."));
+        return skipped ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (file.toString().endsWith(".md")) {
+          files.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    files.sort(null);
+    return files;
   }
 }

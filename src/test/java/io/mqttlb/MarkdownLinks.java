@@ -29,12 +29,7 @@ import java.util.regex.Pattern;
 final class MarkdownLinks {
 
   /** A link that does not resolve: where it is, what it says, and why it is broken. */
-  record Broken(Path file, int line, String target, String reason) {
-    @Override
-    public String toString() {
-      return file + ":" + line + ": (" + target + ") " + reason;
-    }
-  }
+  record Broken(Path file, int line, String target, String reason) {}
 
   private static final Pattern FENCE = Pattern.compile("^ {0,3}(`{3,}|~{3,})");
   // A code span ends at the same run of backticks and never crosses a blank line, so that a stray
