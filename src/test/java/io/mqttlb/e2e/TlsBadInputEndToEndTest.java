@@ -203,7 +203,9 @@ class TlsBadInputEndToEndTest {
     Map<HandshakeFailure, Double> expected = new EnumMap<>(before);
     expected.merge(reason, 1.0, Double::sum);
     try {
-      Await.until(reason.label() + " counted on " + listener, () -> meters.failureCount(reason.label()) > before.get(reason));
+      // The node counts the handshake failure and the rejection one after the other on its event loop: wait for both.
+      Await.until(reason.label() + " counted on " + listener, () -> meters.failureCount(reason.label()) > before.get(reason)
+          && tier.node.metrics().rejectedCount(Metrics.REASON_TLS_HANDSHAKE) > rejected);
     } finally {
       assertEquals(expected, failures(meters), "counted once, as " + reason.label() + " and nothing else");
     }
