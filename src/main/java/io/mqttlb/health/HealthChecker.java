@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>All state is confined to this verticle's context; {@link #probeNow} hops onto it.
  */
-public final class HealthChecker extends VerticleBase implements ProbeTrigger {
+public final class HealthChecker extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HealthChecker.class);
   /** {@link #probeNow} is ignored for a broker probed less than this long ago: a burst of failed dials asks once. */
   static final long PROBE_NOW_GAP_NANOS = 100_000_000L;
@@ -97,9 +97,9 @@ public final class HealthChecker extends VerticleBase implements ProbeTrigger {
 
   /**
    * Probes a broker now, unless a probe of it is in flight or started very recently. Callable from
-   * any thread; ignored for brokers this checker does not know (yet).
+   * any thread; ignored for brokers this checker does not know (yet). The node hands this method to
+   * the data plane, which calls it after a relay connect to the broker failed.
    */
-  @Override
   public void probeNow(String brokerId) {
     Context context = home;
     if (context == null) {

@@ -2,8 +2,7 @@ package io.mqttlb.moves;
 
 import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.TierState;
-import io.mqttlb.proxy.RelayRegistry;
-import io.mqttlb.proxy.RelayRegistry.MovableClient;
+import io.mqttlb.proxy.MovableClients;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.RoutingSnapshot;
@@ -54,7 +53,8 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
   private final TierState state;
   private final Router router;
   private final Supplier<RoutingSnapshot> snapshots;
-  private final RelayRegistry relays;
+  /** This node's relayed clients, which a job selects and moves. */
+  private final MovableClients relayed;
   private final SharedMap progressMap;
   private final List<MessageConsumer<JsonObject>> consumers = new ArrayList<>();
   private Job current;
@@ -63,12 +63,12 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
 
   /** @param snapshots this node's routing snapshots (the router's) */
   public MovesVerticle(String nodeId, TierState state, Router router, Supplier<RoutingSnapshot> snapshots,
-                       RelayRegistry relays) {
+                       MovableClients relayed) {
     this.nodeId = nodeId;
     this.state = state;
     this.router = router;
     this.snapshots = snapshots;
-    this.relays = relays;
+    this.relayed = relayed;
     this.progressMap = state.moveProgress();
   }
 
@@ -154,7 +154,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
       message.reply(new JsonObject().put("count", 0));
       return;
     }
-    relays.select(affected).onComplete(ar -> message.reply(
+    relayed.select(affected).onComplete(ar -> message.reply(
         new JsonObject().put("count", ar.succeeded() ? ar.result().size() : 0)));
   }
 
@@ -172,7 +172,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
     String drained = job.kind == MoveKind.DRAIN ? body.getString("broker") : null;
     whenRoutedAround(drained, System.nanoTime() + DRAIN_FLAG_WAIT_NANOS, () -> {
       if (current == job) {
-        relays.select(affected).onComplete(ar -> {
+        relayed.select(affected).onComplete(ar -> {
           if (current == job) {
             job.begin(ar.succeeded() ? ar.result() : List.of());
           }
@@ -220,7 +220,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
     private final MoveKind kind;
     private final double share;
     private final double rate;
-    private List<MovableClient> clients = List.of();
+    private List<MovableClients.Client> clients = List.of();
     private int done;
     private long startNanos;
     private long lastWriteNanos;
@@ -236,7 +236,7 @@ public final class MovesVerticle extends VerticleBase implements MoveJobs {
       this.share = mine instanceof Number number ? number.doubleValue() : 0;
     }
 
-    void begin(List<MovableClient> selected) {
+    void begin(List<MovableClients.Client> selected) {
       if (over) {
         return;
       }

@@ -2,7 +2,7 @@ package io.mqttlb.moves;
 
 import io.mqttlb.cluster.TierState;
 import io.mqttlb.moves.PredictedClientMoves.PairClients;
-import io.mqttlb.proxy.RelayRegistry;
+import io.mqttlb.proxy.MovableClients;
 import io.mqttlb.routing.KeySpaceMoves.Pair;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.TopologyChange;
@@ -47,14 +47,14 @@ public final class WhatIfVerticle extends VerticleBase implements MovePredictor 
   private final String nodeId;
   private final TierState state;
   private final Router router;
-  private final RelayRegistry relays;
+  private final MovableClients relayed;
   private MessageConsumer<JsonObject> consumer;
 
-  public WhatIfVerticle(String nodeId, TierState state, Router router, RelayRegistry relays) {
+  public WhatIfVerticle(String nodeId, TierState state, Router router, MovableClients relayed) {
     this.nodeId = nodeId;
     this.state = state;
     this.router = router;
-    this.relays = relays;
+    this.relayed = relayed;
   }
 
   @Override
@@ -134,7 +134,7 @@ public final class WhatIfVerticle extends VerticleBase implements MovePredictor 
         return;
       }
       Router after = built.result();
-      relays.<Move>survey(routed -> {
+      relayed.<Move>survey(routed -> {
         String to = after.movesTo(routed);
         return to == null ? null : new Move(new Pair(routed.broker().id(), to), routed.key().value());
       }).onComplete(surveyed -> {
@@ -150,7 +150,7 @@ public final class WhatIfVerticle extends VerticleBase implements MovePredictor 
   /** A relayed client that would move: its pair and its routing key. */
   private record Move(Pair pair, String key) {}
 
-  private static JsonObject answer(RelayRegistry.Survey<Move> survey, int samplesPerPair) {
+  private static JsonObject answer(MovableClients.Survey<Move> survey, int samplesPerPair) {
     Map<Pair, Long> counts = new TreeMap<>();
     Map<Pair, SortedSet<String>> samples = new HashMap<>();
     for (Move move : survey.found()) {

@@ -27,9 +27,9 @@ import io.mqttlb.moves.MovesVerticle;
 import io.mqttlb.moves.WhatIfVerticle;
 import io.mqttlb.proxy.BrokerSuspicion;
 import io.mqttlb.proxy.ListenerVerticle;
+import io.mqttlb.proxy.MovableClients;
 import io.mqttlb.proxy.NettyLoops;
 import io.mqttlb.proxy.ProxyRuntime;
-import io.mqttlb.proxy.RelayRegistry;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.BrokerTlsContexts;
@@ -75,7 +75,8 @@ public final class BalancerNode {
   private final HealthChecker healthChecker;
   private final BrokerTlsContexts brokerTls;
   private final Router router;
-  private final RelayRegistry relays = new RelayRegistry();
+  /** The data plane's shared parts: its listeners' clients, its admission control. */
+  private final ProxyRuntime proxy;
   private final EventLoopLag eventLoopLag;
   private final TierEvents events;
   private MovesVerticle moves;
@@ -106,6 +107,10 @@ public final class BalancerNode {
         id -> metrics.broker(id).placed());
     this.router = new Router(snapshots::current, config.routing().key(),
         id -> health.isAvailable(id) && suspicion.isAvailable(id), state, config.routing().cleanSessions(), connections);
+    // The data plane gets narrow links only: sticky entries through an adapter of the shared state,
+    // and the health checker's probeNow as its probe trigger.
+    this.proxy = ProxyRuntime.of(router, config.limits(), metrics, suspicion, new TierStickyEntries(state),
+        healthChecker::probeNow, brokerTls);
     this.eventLoopLag = EventLoopLag.start(NettyLoops.of(vertx).workers());
     this.events = TierEvents.follow(snapshots, health, state);
     metrics.bindEventLoopLag(eventLoopLag);
@@ -198,11 +203,10 @@ public final class BalancerNode {
   }
 
   private Future<Void> deploy() {
-    ProxyRuntime runtime = ProxyRuntime.of(router, config.limits(), metrics, suspicion, state, healthChecker, relays,
-        brokerTls);
+    followTierForAdmission();
     Future<Void> chain = vertx.deployVerticle(healthChecker).mapEmpty();
     for (ListenerConfig listener : config.listeners()) {
-      chain = chain.compose(v -> deployListener(listener, runtime));
+      chain = chain.compose(v -> deployListener(listener));
     }
     return chain.compose(v -> deployMoves()).compose(v -> deployAdmin()).onSuccess(v -> {
       log.info("node {} up: listeners {}, admin {}://{}:{}, {} broker(s), mode {}, key {}, transport {}",
@@ -224,6 +228,17 @@ public final class BalancerNode {
     });
   }
 
+  /**
+   * Keeps the data plane's admission control on the tier's broker set and live members: each node
+   * paces its share of a broker's connect-rate cap, the cap divided by the members.
+   */
+  private void followTierForAdmission() {
+    Runnable update = () -> proxy.updateAdmission(state.brokers(), state.members().size());
+    state.onRoutingChange(update);
+    state.onMembersChange(update);
+    update.run();
+  }
+
   /** Whether a client of some listener can bring a verified certificate, whose CN can then route it. */
   private static boolean asksForClientCertificates(NodeConfig config) {
     return config.listeners().stream().anyMatch(l -> l.tls() != null && l.tls().clientAuth() != ClientAuth.NONE);
@@ -234,7 +249,7 @@ public final class BalancerNode {
    * SO_REUSEPORT), whose clients each relay on the event loop that accepted them. A TLS listener's
    * files are loaded first (on a worker thread); a file that cannot be used stops the node's start.
    */
-  private Future<Void> deployListener(ListenerConfig listener, ProxyRuntime runtime) {
+  private Future<Void> deployListener(ListenerConfig listener) {
     Future<ListenerTls> tls = !listener.hasTls() ? Future.succeededFuture(null)
         : vertx.executeBlocking(() -> ListenerTls.load(listener.name(), listener.tls(), metrics.tls(listener.name())))
             .recover(e -> Future.failedFuture(new IllegalStateException(
@@ -243,7 +258,7 @@ public final class BalancerNode {
       if (loaded != null) {
         listenerTls.put(listener.name(), loaded);
       }
-      ListenerVerticle verticle = new ListenerVerticle(listener, listener.port(), runtime, loaded);
+      ListenerVerticle verticle = new ListenerVerticle(listener, listener.port(), proxy, loaded);
       return vertx.deployVerticle(verticle)
           .<Void>map(id -> {
             listenerDeployments.add(id);
@@ -260,9 +275,10 @@ public final class BalancerNode {
    * and start jobs and predictions for the admin API.
    */
   private Future<Void> deployMoves() {
-    moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, relays);
+    MovableClients clients = proxy.movableClients();
+    moves = new MovesVerticle(config.nodeId(), state, router, snapshots::current, clients);
     metrics.bindMoveRemaining(moves::remainingClients);
-    whatIf = new WhatIfVerticle(config.nodeId(), state, router, relays);
+    whatIf = new WhatIfVerticle(config.nodeId(), state, router, clients);
     return vertx.deployVerticle(moves).compose(id -> vertx.deployVerticle(whatIf)).mapEmpty();
   }
 

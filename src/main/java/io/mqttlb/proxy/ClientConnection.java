@@ -2,7 +2,6 @@ package io.mqttlb.proxy;
 
 import io.mqttlb.admission.AdmissionQueue.Ticket;
 import io.mqttlb.admission.AdmissionQueue.Verdict;
-import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.ProxyProtocol;
 import io.mqttlb.config.RoutingMode;
@@ -446,7 +445,9 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     routed = decision;
     relayed.add(this);
     metrics.routed(decision.source());
-    recordSticky(StickyEvent.CONNECTED);
+    if (keepsStickyEntry()) {
+      runtime.sticky().connected(routed.key().value(), routed.broker().id());
+    }
     if (log.isDebugEnabled()) { // a guard, since a call with more than two arguments allocates its array
       log.debug("client {} key {} ({}) -> broker {}", clientAddress, decision.key().value(),
           decision.key().source().label(), decision.broker().id());
@@ -575,7 +576,9 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     leaveLoopGuard();
     closeOnFlush(client);
     relayed.remove(this);
-    recordSticky(StickyEvent.DISCONNECTED); // the broker side closes last in every relay: refresh once, here
+    if (keepsStickyEntry()) { // the broker side closes last in every relay: refresh once, here
+      runtime.sticky().disconnected(routed.key().value(), routed.broker().id());
+    }
   }
 
   /** Closes a channel once what was written to it has been flushed. */
@@ -650,14 +653,19 @@ final class ClientConnection implements RelayEnds, BrokerAdmission.Waiter {
     return true;
   }
 
-  /**
-   * Writes or refreshes the sticky entry, in the background, while the tier is in table mode; not for a client placed
-   * by load, which keeps no session for an entry to lead back to.
-   */
-  void recordSticky(StickyEvent event) {
-    if (runtime.router().mode() == RoutingMode.TABLE && !routed.byLoad()) {
-      runtime.state().recordSticky(routed.key().value(), routed.broker().id(), event);
+  /** Refreshes the sticky entry of a client that still relays, in the background (see {@link #keepsStickyEntry}). */
+  void refreshSticky() {
+    if (keepsStickyEntry()) {
+      runtime.sticky().stillConnected(routed.key().value(), routed.broker().id());
     }
+  }
+
+  /**
+   * Whether the relayed client has a sticky entry to write or refresh: while the tier is in table mode, and not for a
+   * client placed by load, which keeps no session for an entry to lead back to.
+   */
+  private boolean keepsStickyEntry() {
+    return runtime.router().mode() == RoutingMode.TABLE && !routed.byLoad();
   }
 
   private void cancelConnectTimer() {

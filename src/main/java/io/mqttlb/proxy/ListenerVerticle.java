@@ -103,7 +103,7 @@ public final class ListenerVerticle extends VerticleBase {
     NettyLoops loops = NettyLoops.of(vertx);
     connections = new DefaultChannelGroup(listener.name(), ImmediateEventExecutor.INSTANCE);
     dialer = new BrokerDialer(loops, runtime.limits().backendConnectTimeout());
-    long refreshMillis = runtime.state().stickyRefreshInterval().toMillis();
+    long refreshMillis = runtime.sticky().refreshInterval().toMillis();
     for (EventExecutor executor : loops.workers()) {
       RelayedClients relayed = relayedOn((EventLoop) executor);
       refreshers.add(executor.scheduleAtFixedRate(() -> relayed.refreshSticky(runtime.router().mode()),

@@ -18,7 +18,7 @@ import java.util.function.Predicate;
  * selected client is disconnected on its own event loop, so connection state stays confined.
  * Thread-safe.
  */
-public final class RelayRegistry {
+final class RelayRegistry implements MovableClients {
   private final List<RelayedClients> loops = new CopyOnWriteArrayList<>();
 
   void register(RelayedClients clients) {
@@ -29,18 +29,14 @@ public final class RelayRegistry {
     loops.remove(clients);
   }
 
-  /**
-   * The relayed clients whose route decision (broker, key, whether placed by load) {@code affected} accepts, as each event loop
-   * sees them now; the predicate runs on those loops, so it must be thread-safe. The clients of the
-   * loops are interleaved, so that a job that works down the list spreads over the loops.
-   */
-  public Future<List<MovableClient>> select(Predicate<RouteDecision> affected) {
-    List<Future<List<MovableClient>>> perLoop = new ArrayList<>();
+  @Override
+  public Future<List<Client>> select(Predicate<RouteDecision> affected) {
+    List<Future<List<Client>>> perLoop = new ArrayList<>();
     Context caller = Vertx.currentContext(); // answers go back to the caller's context, as a Vert.x call would
     for (RelayedClients loop : loops) {
-      Promise<List<MovableClient>> promise = Promise.promise();
+      Promise<List<Client>> promise = Promise.promise();
       loop.loop().execute(() -> {
-        List<MovableClient> found = new ArrayList<>();
+        List<Client> found = new ArrayList<>();
         for (ClientConnection connection : loop.select(affected)) {
           found.add(new MovableClient(loop.loop(), connection));
         }
@@ -53,16 +49,16 @@ public final class RelayRegistry {
       perLoop.add(promise.future());
     }
     return Future.all(perLoop).map(all -> {
-      List<List<MovableClient>> lists = new ArrayList<>();
+      List<List<Client>> lists = new ArrayList<>();
       int total = 0;
       for (int i = 0; i < all.size(); i++) {
-        List<MovableClient> list = all.resultAt(i);
+        List<Client> list = all.resultAt(i);
         lists.add(list);
         total += list.size();
       }
-      List<MovableClient> interleaved = new ArrayList<>(total);
+      List<Client> interleaved = new ArrayList<>(total);
       for (int round = 0; interleaved.size() < total; round++) {
-        for (List<MovableClient> list : lists) {
+        for (List<Client> list : lists) {
           if (round < list.size()) {
             interleaved.add(list.get(round));
           }
@@ -72,11 +68,7 @@ public final class RelayRegistry {
     });
   }
 
-  /**
-   * Asks {@code look} about every relaying client's route decision, on the client's event loop
-   * (so it must be thread-safe), without touching the clients: how many relay, and the non-null
-   * answers, loop after loop.
-   */
+  @Override
   public <T> Future<Survey<T>> survey(Function<RouteDecision, T> look) {
     List<Future<Survey<T>>> perLoop = new ArrayList<>();
     Context caller = Vertx.currentContext();
@@ -104,11 +96,8 @@ public final class RelayRegistry {
     });
   }
 
-  /** What a {@link #survey} found: how many clients relay, and the answers about them. */
-  public record Survey<T>(int relaying, List<T> found) {}
-
   /** A selected client; {@link #moveAway} hands it to its own event loop. */
-  public static final class MovableClient {
+  private static final class MovableClient implements Client {
     private final EventLoop loop;
     private final ClientConnection connection;
 
@@ -117,10 +106,7 @@ public final class RelayRegistry {
       this.connection = connection;
     }
 
-    /**
-     * Disconnects the client on its event loop: MQTT 5 clients get a DISCONNECT 0x9C at a packet
-     * boundary first. Nothing happens if it has gone meanwhile.
-     */
+    @Override
     public void moveAway(String kind) {
       loop.execute(() -> connection.moveAway(kind));
     }

@@ -1,6 +1,5 @@
 package io.mqttlb.proxy;
 
-import io.mqttlb.cluster.StickyEvent;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.routing.RouteDecision;
 import io.netty.channel.EventLoop;
@@ -56,7 +55,7 @@ final class RelayedClients {
   }
 
   /** How many connections relay, and {@code look}'s non-null answers for their route decisions; on this event loop. */
-  <T> RelayRegistry.Survey<T> survey(Function<RouteDecision, T> look) {
+  <T> MovableClients.Survey<T> survey(Function<RouteDecision, T> look) {
     int relaying = 0;
     List<T> found = new ArrayList<>();
     for (ClientConnection connection : connections) {
@@ -68,13 +67,13 @@ final class RelayedClients {
         }
       }
     }
-    return new RelayRegistry.Survey<>(relaying, found);
+    return new MovableClients.Survey<>(relaying, found);
   }
 
   /** Re-records every relayed client's sticky entry, when the tier is in table mode. */
   void refreshSticky(RoutingMode mode) {
     if (mode == RoutingMode.TABLE) {
-      connections.forEach(connection -> connection.recordSticky(StickyEvent.STILL_CONNECTED));
+      connections.forEach(ClientConnection::refreshSticky);
     }
   }
 }

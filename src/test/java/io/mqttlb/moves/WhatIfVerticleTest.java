@@ -9,16 +9,20 @@ import io.mqttlb.cluster.TierState;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.KeyField;
 import io.mqttlb.config.NodeConfig;
-import io.mqttlb.proxy.RelayRegistry;
+import io.mqttlb.proxy.MovableClients;
 import io.mqttlb.routing.BrokerAvailability;
+import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.routing.TopologyChange;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +35,18 @@ import org.junit.jupiter.api.Test;
 class WhatIfVerticleTest {
   private static final List<BrokerConfig> TWO = List.of(
       new BrokerConfig("b1", "127.0.0.1", 1, 1), new BrokerConfig("b2", "127.0.0.1", 2, 1));
+  /** A node whose listeners relay nobody. */
+  private static final MovableClients NOBODY = new MovableClients() {
+    @Override
+    public Future<List<Client>> select(Predicate<RouteDecision> affected) {
+      return Future.succeededFuture(List.of());
+    }
+
+    @Override
+    public <T> Future<Survey<T>> survey(Function<RouteDecision, T> look) {
+      return Future.succeededFuture(new Survey<>(0, List.of()));
+    }
+  };
   private Vertx vertx;
   private TierState state;
 
@@ -80,9 +96,9 @@ class WhatIfVerticleTest {
 
   @Test
   void silentAndLaggingMembersAreReportedNotCountedAsNobody() throws Exception {
-    WhatIfVerticle asking = new WhatIfVerticle("lb-1", state, router(TWO), new RelayRegistry());
+    WhatIfVerticle asking = new WhatIfVerticle("lb-1", state, router(TWO), NOBODY);
     vertx.deployVerticle(asking).await(10, TimeUnit.SECONDS);
-    vertx.deployVerticle(new WhatIfVerticle("lb-lagging", state, router(TWO.subList(0, 1)), new RelayRegistry()))
+    vertx.deployVerticle(new WhatIfVerticle("lb-lagging", state, router(TWO.subList(0, 1)), NOBODY))
         .await(10, TimeUnit.SECONDS);
     vertx.eventBus().consumer(WhatIfVerticle.ADDRESS_PREFIX + "lb-silent", message -> {
       // takes the question and never answers

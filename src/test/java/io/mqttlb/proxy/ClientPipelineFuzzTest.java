@@ -64,7 +64,7 @@ class ClientPipelineFuzzTest {
     };
     Metrics metrics = new Metrics();
     Router noBrokers = new Router(() -> RoutingSnapshot.of(1, List.of(), 16), KeyField.CLIENT_ID, BrokerAvailability.ALL);
-    ProxyRuntime runtime = ProxyRuntime.of(noBrokers, LimitsConfig.defaults(), metrics, null, null);
+    ProxyRuntime runtime = ProxyRuntime.of(noBrokers, LimitsConfig.defaults(), metrics, null);
     ClientConnection connection = new ClientConnection(channel, runtime, null, new RelayedClients(channel.eventLoop()),
         proxyProtocol);
     if (proxyProtocol) {

@@ -47,7 +47,7 @@ class ProxyHeaderRejectionTest {
       }
     };
     Metrics metrics = new Metrics();
-    ProxyRuntime runtime = ProxyRuntime.of(null, LimitsConfig.defaults(), metrics, null, null);
+    ProxyRuntime runtime = ProxyRuntime.of(null, LimitsConfig.defaults(), metrics, null);
     ClientConnection connection = new ClientConnection(channel, runtime, null, new RelayedClients(channel.eventLoop()),
         true);
     channel.pipeline().addLast("proxy-decoder", new HAProxyMessageDecoder());

@@ -47,7 +47,7 @@ class WebSocketStageTest {
       }
     };
     metrics = new Metrics();
-    ProxyRuntime runtime = ProxyRuntime.of(null, LimitsConfig.defaults(), metrics, null, null);
+    ProxyRuntime runtime = ProxyRuntime.of(null, LimitsConfig.defaults(), metrics, null);
     ClientConnection connection = new ClientConnection(channel, runtime, null, new RelayedClients(channel.eventLoop()),
         false);
     new WebSocketStage(WebSocketConfig.defaults()).addTo(channel.pipeline(), connection);
