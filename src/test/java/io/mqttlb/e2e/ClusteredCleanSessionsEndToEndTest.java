@@ -4,29 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mqttlb.cluster.LoopbackCluster;
-import io.mqttlb.config.AdminConfig;
-import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.CleanSessionRouting;
-import io.mqttlb.config.ClusterConfig;
-import io.mqttlb.config.ListenerConfig;
-import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.routing.HashRing;
 import io.mqttlb.routing.RingHash;
 import io.mqttlb.routing.RingMember;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.EndToEnd;
+import io.mqttlb.testing.InJvmTier;
 import io.mqttlb.testing.Fleet;
-import io.mqttlb.testing.MosquittoBroker;
-import io.mqttlb.testing.Ports;
-import io.vertx.core.Future;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,33 +33,10 @@ class ClusteredCleanSessionsEndToEndTest {
 
   @Test
   void cleanClientsThroughOneNodeAvoidTheBrokerLoadedThroughTheOther() throws Exception {
-    List<MosquittoBroker> brokers = new ArrayList<>();
-    List<BalancerNode> nodes = new ArrayList<>();
-    try {
-      List<BrokerConfig> configs = new ArrayList<>();
-      for (String id : List.of("b1", "b2", "b3")) {
-        MosquittoBroker broker = MosquittoBroker.start(id);
-        brokers.add(broker);
-        configs.add(new BrokerConfig(id, "127.0.0.1", broker.port(), 1));
-      }
-      List<Path> files = LoopbackCluster.writeConfigs(dir, "mqttlb-clean-" + ProcessHandle.current().pid(),
-          List.of(Ports.free(), Ports.free()));
-      List<Future<BalancerNode>> starting = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        NodeConfig config = NodeConfig.defaults()
-            .withNodeId("lb-" + (i + 1))
-            .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
-            .withAdmin(new AdminConfig("127.0.0.1", 0, ""))
-            .withBrokers(configs)
-            .withCluster(new ClusterConfig(files.get(i).toString()));
-        starting.add(BalancerNode.start(config.withRouting(
-            config.routing().withCleanSessions(CleanSessionRouting.LEAST_LOADED))));
-      }
-      Future.join(starting).await(90, TimeUnit.SECONDS);
-      starting.forEach(node -> nodes.add(node.result()));
-      BalancerNode one = nodes.get(0);
-      BalancerNode two = nodes.get(1);
-      Await.until("both nodes see two members", () -> one.state().members().size() == 2 && two.state().members().size() == 2);
+    try (InJvmTier tier = InJvmTier.start(dir, 2, 3,
+        config -> config.withRouting(config.routing().withCleanSessions(CleanSessionRouting.LEAST_LOADED)))) {
+      BalancerNode one = tier.node(1);
+      BalancerNode two = tier.node(2);
 
       HashRing ring = HashRing.build(List.of(new RingMember("b1", 1), new RingMember("b2", 1), new RingMember("b3", 1)),
           160);
@@ -98,11 +66,6 @@ class ClusteredCleanSessionsEndToEndTest {
         Await.until("lb-1 sees them gone once lb-2 publishes again", () -> one.connections().connections("b2") == 0
             && one.connections().connections("b3") == 0);
       }
-    } finally {
-      for (BalancerNode node : nodes) {
-        node.stop().await(30, TimeUnit.SECONDS);
-      }
-      brokers.forEach(MosquittoBroker::close);
     }
   }
 }

@@ -3,21 +3,15 @@ package io.mqttlb.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.mqttlb.cluster.LoopbackCluster;
 import io.mqttlb.config.AdminConfig;
-import io.mqttlb.config.BrokerConfig;
-import io.mqttlb.config.ClusterConfig;
 import io.mqttlb.config.HealthConfig;
-import io.mqttlb.config.ListenerConfig;
-import io.mqttlb.config.NodeConfig;
 import io.mqttlb.node.BalancerNode;
 import io.mqttlb.testing.Await;
 import io.mqttlb.testing.DevToolsPage;
 import io.mqttlb.testing.EndToEnd;
+import io.mqttlb.testing.InJvmTier;
 import io.mqttlb.testing.LoopbackChromium;
-import io.mqttlb.testing.MosquittoBroker;
 import io.mqttlb.testing.Ports;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,7 +19,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -51,46 +44,26 @@ class DashboardInChromiumTest {
 
   @TempDir
   Path dir;
-  private final List<MosquittoBroker> brokers = new ArrayList<>();
-  private final List<BalancerNode> nodes = new ArrayList<>();
+  private InJvmTier tier;
 
   @BeforeEach
   void startTier() throws Exception {
-    List<BrokerConfig> configs = new ArrayList<>();
-    for (String id : List.of("b1", "b2")) {
-      MosquittoBroker broker = MosquittoBroker.start(id);
-      brokers.add(broker);
-      configs.add(new BrokerConfig(id, "127.0.0.1", broker.port(), 1));
-    }
-    List<Path> files = LoopbackCluster.writeConfigs(dir, "mqttlb-dashboard-" + ProcessHandle.current().pid(),
-        List.of(Ports.free(), Ports.free()));
-    List<Future<BalancerNode>> starting = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      starting.add(BalancerNode.start(NodeConfig.defaults()
-          .withNodeId("lb-" + (i + 1))
-          .withListeners(List.of(new ListenerConfig("tcp", "127.0.0.1", 0)))
-          .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
-          .withBrokers(configs)
-          .withHealth(new HealthConfig(Duration.ofMillis(300), Duration.ofMillis(250), 1, 2))
-          .withCluster(new ClusterConfig(files.get(i).toString()))));
-    }
-    Future.join(starting).await(90, TimeUnit.SECONDS);
-    starting.forEach(node -> nodes.add(node.result()));
-    Await.until("both nodes see two members", () -> nodes.stream().allMatch(n -> n.state().members().size() == 2));
+    tier = InJvmTier.start(dir, 2, 2, config -> config
+        .withAdmin(new AdminConfig("127.0.0.1", 0, TOKEN))
+        .withHealth(new HealthConfig(Duration.ofMillis(300), Duration.ofMillis(250), 1, 2)));
   }
 
   @AfterEach
   void stopTier() throws Exception {
-    for (BalancerNode node : nodes) {
-      node.stop().await(30, TimeUnit.SECONDS);
+    if (tier != null) {
+      tier.close();
     }
-    brokers.forEach(MosquittoBroker::close);
   }
 
   @Test
   void thePageShowsTheTierLiveAndItsOperationsReachTheOtherNode() throws Exception {
-    BalancerNode one = nodes.get(0);
-    BalancerNode two = nodes.get(1);
+    BalancerNode one = tier.node(1);
+    BalancerNode two = tier.node(2);
     try (LoopbackChromium browser = LoopbackChromium.openForDevTools(); DevToolsPage page = DevToolsPage.attach(browser)) {
       page.navigate(URI.create("http://127.0.0.1:" + one.adminPort() + "/"));
       Await.until("the page asks for the token", () -> "token".equals(page.text("document.body.dataset.state")));
@@ -106,7 +79,7 @@ class DashboardInChromiumTest {
       Await.until("the event stream is live", () -> "live".equals(page.text("document.querySelector('#live').dataset.live")));
 
       long killed = System.nanoTime();
-      brokers.get(1).kill();
+      tier.broker(2).kill();
       Await.until("the page shows b2 down", () ->
           "false".equals(page.text("document.querySelector('#brokers tr[data-broker=\"b2\"]').dataset.healthy")));
       System.out.printf("dashboard: b2 shown down %d ms after its Mosquitto was killed (checks every 300 ms, fall 2)%n",
@@ -180,8 +153,7 @@ class DashboardInChromiumTest {
       assertEquals(1, one.state().broker("b1").weight());
 
       // The other node leaves the tier: the page, on the node that stays, says so.
-      two.stop().await(30, TimeUnit.SECONDS);
-      nodes.remove(two);
+      tier.stop(two);
       awaitEvent(page, "li[data-type=\"member-left\"]");
       Await.until("the page shows one member", () -> "1".equals(page.text("document.querySelector('#tier-members').dataset.count")));
 
