@@ -199,6 +199,7 @@ public final class AdminVerticle extends VerticleBase {
         .put("mode", snapshots.current().mode().label())
         .put("cleanSessions", router.cleanSessions().label())
         .put("epoch", snapshots.current().epoch())
+        .put("seededFrom", state.seededFromConfig() ? "config" : "tier")
         .put("members", new JsonArray(state.members()))
         .put("clients", metrics.clientsActive())
         .put("brokers", brokers())

@@ -48,6 +48,8 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final StickyWriter stickyWriter;
   private final Duration stickyTtl;
   private final List<Runnable> routingListeners = new CopyOnWriteArrayList<>();
+  /** Whether this node seeded the tier's state from its configuration when it started; see {@link #seededFromConfig}. */
+  private volatile boolean seededFromConfig;
   /** This node's copy as it was when a merge back into the cluster began; null between merges. */
   private volatile HeldAtMerge heldAtMerge;
 
@@ -104,6 +106,7 @@ public final class TierState implements RoutingTable, AutoCloseable {
   }
 
   private void seed(NodeConfig config) {
+    seededFromConfig = true;
     for (BrokerConfig broker : config.brokers()) {
       putBroker(broker);
     }
@@ -252,6 +255,15 @@ public final class TierState implements RoutingTable, AutoCloseable {
     log.warn("node {} merged back into the tier after a split; the tier's state won and {} of this node's entries "
         + "were dropped (sticky entries: {} before, {} now):", nodeId, lost.size(), held.sticky(), stickyNow);
     lost.forEach(line -> log.warn("node {} dropped {}", nodeId, line));
+  }
+
+  /**
+   * Whether this node seeded the tier's state from its own configuration when it started (it found
+   * no other member, or it is standalone), rather than adopting the state of a running tier, which
+   * then won over its file.
+   */
+  public boolean seededFromConfig() {
+    return seededFromConfig;
   }
 
   public List<String> members() {

@@ -71,6 +71,7 @@ class AdminApiTest {
     JsonObject status = new JsonObject(call("GET", "/api/v1/status", TOKEN).body());
     assertEquals("lb-admin", status.getString("node"));
     assertEquals("hash", status.getString("mode"));
+    assertEquals("config", status.getString("seededFrom"), "a standalone node seeds its state from its file");
     JsonArray brokers = new JsonArray(call("GET", "/api/v1/brokers", TOKEN).body());
     assertEquals(2, brokers.size());
     JsonObject b2 = brokers.getJsonObject(1);

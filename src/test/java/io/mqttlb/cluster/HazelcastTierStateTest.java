@@ -1,6 +1,7 @@
 package io.mqttlb.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -73,6 +74,8 @@ class HazelcastTierStateTest {
     assertEquals(RoutingMode.TABLE, two.mode());
     assertEquals(List.of("lb-1", "lb-2"), one.members().stream().sorted().toList());
     assertTrue(two.clustered());
+    assertTrue(one.seededFromConfig(), "the first member seeded the state from its configuration");
+    assertFalse(two.seededFromConfig(), "the second adopted the tier's");
   }
 
   @Test
