@@ -16,7 +16,6 @@ import io.mqttlb.routing.RouteDecision;
 import io.mqttlb.routing.Router;
 import io.mqttlb.routing.RoutingSnapshot;
 import io.mqttlb.tls.ListenerTls;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -29,18 +28,15 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The node's admin HTTP API: health, Prometheus metrics, status, route and ring here, the calls
  * that change the tier's state in {@link TierApi}, the events in {@link EventsApi}; and the live
  * dashboard at {@code /}, static files from the jar that call this API. When a token is configured every {@code /api} call must carry it as a bearer
  * token ({@link BearerToken}). Errors answer JSON {@code {"error": "..."}} with a 4xx status; bad input never yields a
- * 500, and a client's mistake is logged at DEBUG only. With {@code admin.tls} the API speaks HTTPS ({@link AdminTls}).
+ * 500, and a client's mistake is logged at DEBUG only ({@link AdminErrors}). With {@code admin.tls} the API speaks HTTPS ({@link AdminTls}).
  */
 public final class AdminVerticle extends VerticleBase {
-  private static final Logger log = LoggerFactory.getLogger(AdminVerticle.class);
   private static final String JSON = "application/json";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   /** Longest routing key accepted on the route call; MQTT strings are at most 65535 bytes. */
@@ -128,14 +124,7 @@ public final class AdminVerticle extends VerticleBase {
       ctx.response().putHeader("content-security-policy", DASHBOARD_POLICY).putHeader("x-content-type-options", "nosniff");
       ctx.next();
     }).handler(StaticHandler.create(DASHBOARD_ROOT).setCachingEnabled(false));
-    web.errorHandler(404, ctx -> error(ctx, 404, "no such call: " + ctx.request().method() + " " + ctx.request().path()));
-    web.errorHandler(405, ctx -> error(ctx, 405, "method not allowed: " + ctx.request().method() + " " + ctx.request().path()));
-    // A client's mistake (a body over the limit, a request Vert.x cannot parse) is answered, not logged as a server error.
-    web.route().failureHandler(this::clientMistake);
-    web.errorHandler(500, ctx -> {
-      log.warn("admin call {} {} failed", ctx.request().method(), ctx.request().path(), ctx.failure());
-      error(ctx, 500, "internal error");
-    });
+    AdminErrors.mount(web, MAX_BODY_BYTES, metrics);
     // Routing keys may be up to 65535 bytes and arrive URL-encoded in the query: allow long request lines.
     HttpServerOptions options = new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE);
     if (config.hasTls()) {
@@ -169,27 +158,6 @@ public final class AdminVerticle extends VerticleBase {
     } else {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
       error(ctx, 401, header == null ? "missing bearer token" : "wrong bearer token");
-    }
-  }
-
-  /**
-   * A failed request whose status says the client erred (a body over the limit: 413; a request
-   * Vert.x could not read: 400) gets the usual JSON error and a DEBUG line; anything else goes on
-   * to the 500 handler.
-   */
-  private void clientMistake(RoutingContext ctx) {
-    int status = ctx.statusCode();
-    if (status < 400 || status >= 500) {
-      ctx.next();
-      return;
-    }
-    if (log.isDebugEnabled()) {
-      log.debug("admin call {} {} refused: {} {}", ctx.request().method(), ctx.request().path(), status,
-          ctx.failure() == null ? "" : ctx.failure().toString());
-    }
-    if (!ctx.response().ended()) {
-      error(ctx, status, status == 413 ? "the request body is larger than " + MAX_BODY_BYTES + " bytes"
-          : HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(java.util.Locale.ROOT));
     }
   }
 

@@ -146,6 +146,12 @@ public final class Metrics {
   /** When each certificate a TLS listener presents expires, in seconds since the epoch (alert on it). */
   public static final String TLS_CERTIFICATE_EXPIRY = "mqttlb_tls_certificate_expiry_timestamp_seconds";
 
+  /**
+   * Admin API calls answered 500 because of a fault on this node, not of the caller (a client's
+   * mistake is a 4xx and not counted): each is also logged at WARN with its stack trace.
+   */
+  public static final String ADMIN_INTERNAL_ERRORS = "mqttlb_admin_internal_errors";
+
   private final PrometheusMeterRegistry registry;
   private final AtomicInteger clientsActive = new AtomicInteger();
   private final Map<String, BrokerMeters> brokers = new ConcurrentHashMap<>();
@@ -165,6 +171,7 @@ public final class Metrics {
   private final LabelledCounters relayLoops;
   private final Counter bytesToBroker;
   private final Counter bytesToClient;
+  private final Counter adminInternalErrors;
   /**
    * A FunctionCounter holds its object weakly, and a method reference passed in is referenced by
    * nothing else: without this list the first GC would freeze those counters at their last value.
@@ -189,6 +196,8 @@ public final class Metrics {
         .description("Bytes relayed between clients and brokers").register(registry);
     bytesToClient = Counter.builder(RELAYED_BYTES).tag("direction", "to_client")
         .description("Bytes relayed between clients and brokers").register(registry);
+    adminInternalErrors = Counter.builder(ADMIN_INTERNAL_ERRORS)
+        .description("Admin API calls answered 500 because of a fault on this node").register(registry);
     // The process as a whole: heap and direct buffers, threads, file descriptors (each client costs two).
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -231,6 +240,15 @@ public final class Metrics {
 
   public void clientClosed() {
     clientsActive.decrementAndGet();
+  }
+
+  /** An admin API call failed on this node's side and was answered 500. */
+  public void adminInternalError() {
+    adminInternalErrors.increment();
+  }
+
+  public double adminInternalErrorCount() {
+    return adminInternalErrors.count();
   }
 
   /** A client connection was rejected before it reached a broker; {@code reason} is a fixed label. */
