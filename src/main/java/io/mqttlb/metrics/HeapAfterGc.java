@@ -1,7 +1,6 @@
 package io.mqttlb.metrics;
 
 import com.sun.management.GarbageCollectionNotificationInfo;
-import com.sun.management.GcInfo;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -22,43 +21,52 @@ import javax.management.openmbean.CompositeData;
  * rising through them.
  *
  * <p>One per JVM (the heap is the JVM's, and each listener would stay registered for good): its
- * value is kept by a listener on every collector's notifications; 0 before the first collection.
+ * value is kept by a listener on every collector's notifications, which hands each collection's
+ * pool usage to {@link #collected}; 0 before the first collection. Thread-safe.
  */
 final class HeapAfterGc {
-  private static final HeapAfterGc INSTANCE = new HeapAfterGc();
+  private static final HeapAfterGc INSTANCE = listeningToCollectors(new HeapAfterGc(
+      ManagementFactory.getMemoryPoolMXBeans().stream().filter(pool -> pool.getType() == MemoryType.HEAP)
+          .map(MemoryPoolMXBean::getName).collect(Collectors.toSet())));
 
   private final AtomicLong bytes = new AtomicLong();
-  private final Set<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
-      .filter(pool -> pool.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).collect(Collectors.toSet());
+  private final Set<String> heapPools;
 
-  private HeapAfterGc() {
-    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
-      if (collector instanceof NotificationEmitter emitter) {
-        emitter.addNotificationListener((notification, handback) -> {
-          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
-            GcInfo info = GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData()).getGcInfo();
-            bytes.set(heapUsed(info.getMemoryUsageAfterGc()));
-          }
-        }, null, null);
-      }
-    }
+  /** @param heapPools the names of the memory pools that make up the heap; the others (metaspace, code cache) are left out */
+  HeapAfterGc(Set<String> heapPools) {
+    this.heapPools = Set.copyOf(heapPools);
   }
 
   static HeapAfterGc instance() {
     return INSTANCE;
   }
 
-  double bytes() {
-    return bytes.get();
+  private static HeapAfterGc listeningToCollectors(HeapAfterGc heap) {
+    for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (collector instanceof NotificationEmitter emitter) {
+        emitter.addNotificationListener((notification, handback) -> {
+          if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            heap.collected(GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData())
+                .getGcInfo().getMemoryUsageAfterGc());
+          }
+        }, null, null);
+      }
+    }
+    return heap;
   }
 
-  private long heapUsed(Map<String, MemoryUsage> afterGc) {
+  /** A collection ended, leaving each memory pool (by name) with this usage. */
+  void collected(Map<String, MemoryUsage> afterGc) {
     long used = 0;
     for (Map.Entry<String, MemoryUsage> pool : afterGc.entrySet()) {
       if (heapPools.contains(pool.getKey())) {
         used += pool.getValue().getUsed();
       }
     }
-    return used;
+    bytes.set(used);
+  }
+
+  double bytes() {
+    return bytes.get();
   }
 }

@@ -182,6 +182,11 @@ public final class Metrics {
   private volatile EventLoopLag eventLoopLag;
 
   public Metrics() {
+    this(HeapAfterGc.instance());
+  }
+
+  /** @param heapAfterGc what {@link #HEAP_AFTER_GC} reports: the JVM's, but for a test that feeds collections itself */
+  Metrics(HeapAfterGc heapAfterGc) {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Gauge.builder(CLIENTS_ACTIVE, clientsActive, AtomicInteger::get)
         .description("Client sockets open on this node, routed or still sending CONNECT")
@@ -202,7 +207,8 @@ public final class Metrics {
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
-    Gauge.builder(HEAP_AFTER_GC, HeapAfterGc.instance(), HeapAfterGc::bytes)
+    gaugeSources.add(heapAfterGc);
+    Gauge.builder(HEAP_AFTER_GC, heapAfterGc, HeapAfterGc::bytes)
         .description("Heap in use at the end of the most recent garbage collection").register(registry);
     if (ByteBufAllocator.DEFAULT instanceof ByteBufAllocatorMetricProvider provider) {
       ByteBufAllocatorMetric allocator = provider.metric();
