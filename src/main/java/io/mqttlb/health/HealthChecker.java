@@ -83,8 +83,8 @@ public final class HealthChecker extends VerticleBase {
     home = context;
     checkAll(); // the first round at once: a broker dead at startup is found within fall - 1 intervals
     timer = vertx.setPeriodic(config.interval().toMillis(), id -> checkAll());
-    log.info("health checks: {} probe every {} ms, timeout {} ms, rise {}, fall {}", config.probe().label(),
-        config.interval().toMillis(), config.timeout().toMillis(), config.rise(), config.fall());
+    log.info("node {} checks broker health: {} probe every {} ms, timeout {} ms, rise {}, fall {}", nodeId,
+        config.probe().label(), config.interval().toMillis(), config.timeout().toMillis(), config.rise(), config.fall());
     return Future.succeededFuture();
   }
 
