@@ -7,11 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
 import org.slf4j.Logger;
@@ -29,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * <p>The other members' sums are recomputed, on this object's background thread, when the map or the membership
  * changes, and published as one immutable map behind a volatile field: {@link #connections} on the connect path
  * is one lookup there plus this node's own count, and never waits. After a change of membership and after a
- * merge back into the cluster the node writes its entry again, since the merged map may have dropped it.
- * Thread-safe.
+ * merge back into the cluster the node writes its entry again, since the merged map may have dropped it
+ * ({@link MemberEntries} keeps that order and timing). Thread-safe.
  */
 public final class TierConnections implements BrokerLoads, AutoCloseable {
   /** The shared map of counts ({@link StateStore#map}), one entry per node. */
@@ -44,8 +39,7 @@ public final class TierConnections implements BrokerLoads, AutoCloseable {
   private final SharedMap published;
   private final Supplier<List<String>> brokerIds;
   private final ToLongFunction<String> placedHere;
-  private final ScheduledExecutorService background;
-  private final AtomicBoolean recomputeScheduled = new AtomicBoolean();
+  private final MemberEntries entries;
   /** What this node last wrote; confined to the background thread. */
   private String lastPublished;
   /** The other live members' counts, summed per broker. */
@@ -63,11 +57,7 @@ public final class TierConnections implements BrokerLoads, AutoCloseable {
     this.published = published;
     this.brokerIds = brokerIds;
     this.placedHere = placedHere;
-    this.background = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mqttlb-connections-" + nodeId);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.entries = new MemberEntries("connections", nodeId, store, published, () -> publish(true), this::recompute);
   }
 
   /**
@@ -75,29 +65,18 @@ public final class TierConnections implements BrokerLoads, AutoCloseable {
    * full copy): call off the event loop.
    */
   public static SharedMap openMap(StateStore store) {
-    SharedMap map = store.map(MAP_NAME);
-    map.size();
-    return map;
+    return MemberEntries.open(store, MAP_NAME);
   }
 
   /** Starts publishing this node's counts and following the other members'. */
   public void start() {
-    published.onChange(this::requestRecompute);
-    store.onMembersChange(this::republish);
-    store.onClusterMerge(() -> { }, this::republish);
-    background.scheduleWithFixedDelay(() -> publish(false), 0, PUBLISH_EVERY_MILLIS, TimeUnit.MILLISECONDS);
-    requestRecompute();
+    entries.start();
+    entries.every(PUBLISH_EVERY_MILLIS, () -> publish(false));
   }
 
   @Override
   public long connections(String brokerId) {
     return others.getOrDefault(brokerId, 0L) + placedHere.applyAsLong(brokerId);
-  }
-
-  /** Writes this node's entry again, whether or not its counts changed, and recomputes the others' sums. */
-  private void republish() {
-    runInBackground(() -> publish(true));
-    requestRecompute();
   }
 
   private void publish(boolean always) {
@@ -117,15 +96,8 @@ public final class TierConnections implements BrokerLoads, AutoCloseable {
     }
   }
 
-  /** Asks for a recomputation of the others' sums; bursts of changes fold into one. Callable from any thread. */
-  private void requestRecompute() {
-    if (recomputeScheduled.compareAndSet(false, true)) {
-      runInBackground(this::recompute);
-    }
-  }
-
+  /** Sums the other live members' counts; on the background thread. */
   private void recompute() {
-    recomputeScheduled.set(false); // a change from now on schedules another pass
     Set<String> live = new HashSet<>(store.members());
     Map<String, Long> sums = new HashMap<>();
     for (Map.Entry<String, String> entry : published.copy().entrySet()) {
@@ -162,29 +134,12 @@ public final class TierConnections implements BrokerLoads, AutoCloseable {
     return others;
   }
 
-  private void runInBackground(Runnable task) {
-    try {
-      background.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.warn("connection counts: {}", e.toString());
-        }
-      });
-    } catch (RejectedExecutionException closed) {
-      // stopping: the counts no longer matter once the node leaves the tier
-    }
-  }
-
   /** Stops publishing and removes this node's entry, so that the others stop counting its clients at once. */
   @Override
   public void close() {
-    background.shutdownNow();
+    entries.close();
     try {
-      background.awaitTermination(2, TimeUnit.SECONDS);
       published.remove(nodeId);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       log.debug("node {} could not remove its connection counts: {}", nodeId, e.toString());
     }

@@ -1,5 +1,6 @@
 package io.mqttlb.health;
 
+import io.mqttlb.cluster.MemberEntries;
 import io.mqttlb.cluster.SharedMap;
 import io.mqttlb.cluster.StateStore;
 import io.mqttlb.metrics.Metrics;
@@ -11,11 +12,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * changes. The verdict is one immutable set behind a volatile field: {@link #isAvailable} on the
  * connect path neither locks nor allocates.
  *
- * <p>Writes to the map and recomputations run on one background thread of this object, in order
- * (an observation "down" then "up" is never reordered), never on an event loop. Thread-safe.
+ * <p>Writes to the map and recomputations run on one background thread of a {@link MemberEntries},
+ * in order (an observation "down" then "up" is never reordered), never on an event loop. Thread-safe.
  */
 public final class TierHealth implements BrokerAvailability, AutoCloseable {
   /** The shared map of observations ({@link StateStore#map}). */
@@ -39,8 +35,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
   private final StateStore store;
   private final SharedMap observations;
   private final Metrics metrics;
-  private final ExecutorService background;
-  private final AtomicBoolean recomputeScheduled = new AtomicBoolean();
+  private final MemberEntries entries;
   private final Map<String, Instant> since = new ConcurrentHashMap<>();
   /** This node's last observation of each broker: up or not. */
   private final Map<String, Boolean> observed = new ConcurrentHashMap<>();
@@ -64,11 +59,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     this.store = store;
     this.observations = observations;
     this.metrics = metrics;
-    this.background = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "mqttlb-health-" + nodeId);
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.entries = new MemberEntries("health", nodeId, store, observations, this::publishAgain, this::recompute);
   }
 
   /**
@@ -76,40 +67,32 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
    * Hazelcast member's first read waits for the full copy): call off the event loop.
    */
   public static SharedMap openMap(StateStore store) {
-    SharedMap map = store.map(MAP_NAME);
-    map.size();
-    return map;
+    return MemberEntries.open(store, MAP_NAME);
   }
 
   /** Starts following the map and the membership, and computes the first verdict. */
   public void start() {
-    observations.onChange(this::requestRecompute);
-    store.onMembersChange(this::republish);
-    store.onClusterMerge(() -> { }, this::republish);
-    requestRecompute();
+    entries.start();
   }
 
   /**
-   * Writes every current observation of this node's again, then recomputes; on every change of the
-   * membership and after this node merged back into the cluster. The checker writes only when its
-   * view changes, but after a split the map may hold an older observation of this node's than its
-   * last one (one written while it was cut off, if the merge policy dropped it), and a node that
-   * merged back gets other nodes' current observations as events this way (see docs/split-brain.md).
+   * Writes every current observation of this node's again, on the background thread; on every
+   * change of the membership and after this node merged back into the cluster. The checker writes
+   * only when its view changes, but after a split the map may hold an older observation of this
+   * node's than its last one (one written while it was cut off, if the merge policy dropped it), and
+   * a node that merged back gets other nodes' current observations as events this way (see
+   * docs/split-brain.md).
    */
-  private void republish() {
-    // On the background thread, as every write of this node's, so that a newer observation is never overwritten.
-    runInBackground(() -> {
-      log.debug("node {} publishes its observations again {}", nodeId, observed);
-      observed.forEach((brokerId, up) ->
-          observations.put(HealthVotes.key(brokerId, nodeId), HealthVotes.value(up, System.currentTimeMillis())));
-    });
-    requestRecompute();
+  private void publishAgain() {
+    log.debug("node {} publishes its observations again {}", nodeId, observed);
+    observed.forEach((brokerId, up) ->
+        observations.put(HealthVotes.key(brokerId, nodeId), HealthVotes.value(up, System.currentTimeMillis())));
   }
 
   /** Publishes this node's observation of a broker, in the background. Callable from any thread. */
   public void observe(String brokerId, boolean up) {
     String value = HealthVotes.value(up, System.currentTimeMillis());
-    runInBackground(() -> {
+    entries.inBackground(() -> {
       observed.put(brokerId, up);
       observations.put(HealthVotes.key(brokerId, nodeId), value);
     });
@@ -117,7 +100,7 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
 
   /** Withdraws this node's observation of a broker that left the broker set, in the background. */
   public void forget(String brokerId) {
-    runInBackground(() -> {
+    entries.inBackground(() -> {
       observed.remove(brokerId);
       observations.remove(HealthVotes.key(brokerId, nodeId));
     });
@@ -156,15 +139,8 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     verdictListeners.add(listener);
   }
 
-  /** Asks for a recomputation; bursts of changes fold into one. Callable from any thread. */
-  void requestRecompute() {
-    if (recomputeScheduled.compareAndSet(false, true)) {
-      runInBackground(this::recompute);
-    }
-  }
-
+  /** Counts the votes of the live members; on the background thread. */
   private void recompute() {
-    recomputeScheduled.set(false); // a change from now on schedules another pass
     List<String> members = store.members();
     HealthVotes next = HealthVotes.count(observations.copy(), members);
     Set<String> before = down;
@@ -185,28 +161,9 @@ public final class TierHealth implements BrokerAvailability, AutoCloseable {
     }
   }
 
-  private void runInBackground(Runnable task) {
-    try {
-      background.execute(() -> {
-        try {
-          task.run();
-        } catch (RuntimeException e) {
-          log.warn("health state: {}", e.toString());
-        }
-      });
-    } catch (RejectedExecutionException closed) {
-      // stopping: the node's observations no longer matter once it leaves the tier
-    }
-  }
-
   /** Stops the background thread after the writes already asked for. */
   @Override
   public void close() {
-    background.shutdown();
-    try {
-      background.awaitTermination(2, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    entries.close();
   }
 }
