@@ -20,9 +20,10 @@ import javax.management.openmbean.CompositeData;
  * steady node's figure drifts up between full collections and drops at each one; a leak keeps
  * rising through them.
  *
- * <p>One per JVM (the heap is the JVM's, and each listener would stay registered for good): its
- * value is kept by a listener on every collector's notifications, which hands each collection's
- * pool usage to {@link #collected}; 0 before the first collection. Thread-safe.
+ * <p>The JVM's is one, {@link #instance} (the heap is the JVM's, and each listener would stay
+ * registered for good): a listener on every collector's notifications hands each collection's pool
+ * usage to {@link #collected}; 0 before the first collection. A test makes its own and feeds it
+ * collections. Thread-safe.
  */
 final class HeapAfterGc {
   private static final HeapAfterGc INSTANCE = listeningToCollectors(new HeapAfterGc(
