@@ -2,6 +2,7 @@ package io.mqttlb.admin;
 
 import io.mqttlb.cluster.SnapshotPublisher;
 import io.mqttlb.cluster.TierState;
+import io.mqttlb.cluster.TierState.MergedBack;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.health.TierHealth;
 import io.mqttlb.health.TierHealth.VerdictChange;
@@ -22,8 +23,8 @@ import java.util.function.Supplier;
 /**
  * The last things that happened to the tier, as this node saw them: the tier's verdict on a broker
  * (down or up, with the members that see it down), the routing state (mode switched, broker added,
- * removed, changed, drained, enabled), the membership (a node joined or left) and move jobs
- * (started, finished). Every node follows the shared state, so a change made through another node
+ * removed, changed, drained, enabled), the membership (a node joined or left), move jobs
+ * (started, finished) and this node's merging back into the tier after a split, with what it lost. Every node follows the shared state, so a change made through another node
  * is an event here too.
  *
  * <p>Each event is a JSON object {@code {"seq","at","type","text",...}}: {@code seq} grows by one per
@@ -64,6 +65,7 @@ public final class TierEvents {
     state.onMembersChange(() -> events.membersChanged(state::members));
     state.moveProgress().onChange(() -> events.movesChanged(
         () -> MoveProgress.aggregate(state.moveProgress().copy(), state.members())));
+    state.onMergedBack(merged -> events.add(mergedBackEvent(merged)));
     return events;
   }
 
@@ -225,6 +227,18 @@ public final class TierEvents {
           + " client(s) moved, " + after.getLong("remaining", 0L) + " left"));
     }
     return events;
+  }
+
+  /** This node merged back after a split; {@code dropped} lists what of its copy the tier's state replaced. */
+  static JsonObject mergedBackEvent(MergedBack merged) {
+    String text = merged.dropped().isEmpty()
+        ? "this node merged back into the tier after a split and lost nothing it held"
+        : "this node merged back into the tier after a split; the tier's state won and " + merged.dropped().size()
+            + " of this node's entries were dropped: " + String.join("; ", merged.dropped());
+    return event("merged-back", text)
+        .put("dropped", new JsonArray(merged.dropped()))
+        .put("stickyBefore", merged.stickyBefore())
+        .put("stickyNow", merged.stickyNow());
   }
 
   private static JsonObject moveEvent(String type, JsonObject job, String how) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,10 +49,22 @@ public final class TierState implements RoutingTable, AutoCloseable {
   private final StickyWriter stickyWriter;
   private final Duration stickyTtl;
   private final List<Runnable> routingListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<MergedBack>> mergeListeners = new CopyOnWriteArrayList<>();
   /** Whether this node seeded the tier's state from its configuration when it started; see {@link #seededFromConfig}. */
   private volatile boolean seededFromConfig;
   /** This node's copy as it was when a merge back into the cluster began; null between merges. */
   private volatile HeldAtMerge heldAtMerge;
+
+  /**
+   * This node merged back into the tier after a split: the entries of its copy that did not survive
+   * the merge, each as {@code "<kind> <key>=<value> (<what the tier has>)"} with kind broker,
+   * setting or override (none when it lost nothing), and its sticky table's size before and after.
+   */
+  public record MergedBack(List<String> dropped, int stickyBefore, int stickyNow) {
+    public MergedBack {
+      dropped = List.copyOf(dropped);
+    }
+  }
 
   /** The small maps in full and the sticky table's size, as this node held them. */
   private record HeldAtMerge(Map<String, String> brokers, Map<String, String> settings,
@@ -237,24 +250,38 @@ public final class TierState implements RoutingTable, AutoCloseable {
     HeldAtMerge held = heldAtMerge;
     heldAtMerge = null;
     if (held != null) {
-      logLosses(nodeId, held);
+      MergedBack merged = losses(held);
+      log(nodeId, merged);
+      mergeListeners.forEach(listener -> listener.accept(merged));
     }
   }
 
-  private void logLosses(String nodeId, HeldAtMerge held) {
+  private MergedBack losses(HeldAtMerge held) {
     List<String> lost = new ArrayList<>();
     MergeLosses.of(held.brokers(), brokers.copy()).forEach(line -> lost.add("broker " + line));
     MergeLosses.of(held.settings(), settings.copy()).forEach(line -> lost.add("setting " + line));
     MergeLosses.of(held.overrides(), overrides.copy()).forEach(line -> lost.add("override " + line));
-    int stickyNow = sticky.size();
-    if (lost.isEmpty()) {
+    return new MergedBack(lost, held.sticky(), sticky.size());
+  }
+
+  private static void log(String nodeId, MergedBack merged) {
+    if (merged.dropped().isEmpty()) {
       log.info("node {} merged back into the tier after a split and lost nothing it held (sticky entries: {} before, "
-          + "{} now)", nodeId, held.sticky(), stickyNow);
+          + "{} now)", nodeId, merged.stickyBefore(), merged.stickyNow());
       return;
     }
     log.warn("node {} merged back into the tier after a split; the tier's state won and {} of this node's entries "
-        + "were dropped (sticky entries: {} before, {} now):", nodeId, lost.size(), held.sticky(), stickyNow);
-    lost.forEach(line -> log.warn("node {} dropped {}", nodeId, line));
+        + "were dropped (sticky entries: {} before, {} now):", nodeId, merged.dropped().size(), merged.stickyBefore(),
+        merged.stickyNow());
+    merged.dropped().forEach(line -> log.warn("node {} dropped {}", nodeId, line));
+  }
+
+  /**
+   * Runs {@code listener} each time this node merged back into the tier after a split, once the
+   * merge's losses are known and logged, on a cluster thread; it must not block.
+   */
+  public void onMergedBack(Consumer<MergedBack> listener) {
+    mergeListeners.add(listener);
   }
 
   /**

@@ -3,6 +3,7 @@ package io.mqttlb.admin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.mqttlb.cluster.TierState.MergedBack;
 import io.mqttlb.config.BrokerConfig;
 import io.mqttlb.config.RoutingMode;
 import io.mqttlb.health.TierHealth.VerdictChange;
@@ -79,6 +80,22 @@ class TierEventsTest {
     assertEquals("lb-3", events.get(0).getString("member"));
     assertEquals("lb-2", events.get(1).getString("member"));
     assertTrue(TierEvents.memberChanges(List.of("lb-1", "lb-2"), List.of("lb-2", "lb-1")).isEmpty());
+  }
+
+  @Test
+  void mergingBackSaysWhatTheNodeLost() {
+    JsonObject lost = TierEvents.mergedBackEvent(new MergedBack(
+        List.of("setting mode=hash (the tier has table)", "override k1=b1|0 (the tier has none)"), 12, 10));
+    assertEquals("merged-back", lost.getString("type"));
+    assertEquals(new JsonArray(List.of("setting mode=hash (the tier has table)", "override k1=b1|0 (the tier has none)")),
+        lost.getJsonArray("dropped"));
+    assertEquals(12, lost.getInteger("stickyBefore"));
+    assertEquals(10, lost.getInteger("stickyNow"));
+    assertTrue(lost.getString("text").contains("2 of this node's entries were dropped"), lost.getString("text"));
+
+    JsonObject nothing = TierEvents.mergedBackEvent(new MergedBack(List.of(), 3, 3));
+    assertEquals(new JsonArray(), nothing.getJsonArray("dropped"));
+    assertTrue(nothing.getString("text").endsWith("lost nothing it held"), nothing.getString("text"));
   }
 
   @Test
