@@ -1,12 +1,5 @@
 package io.mqttlb.config;
 
-import java.io.IOException;
-import java.io.StringReader;
-import java.nio.charset.MalformedInputException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,13 +8,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.Mark;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.Node;
 
 /**
  * Reads a node configuration file into a validated {@link NodeConfig}, or fails with
@@ -29,8 +15,8 @@ import org.yaml.snakeyaml.nodes.Node;
  *
  * <p>How a file is read:
  * <ul>
- *   <li>SnakeYAML only composes the node tree (no objects are constructed, so no tag can
- *       instantiate a type); aliases are limited and nesting is bounded.
+ *   <li>Through the YAML layer every mqttlb file shares ({@link YamlDocument}): no tag can
+ *       instantiate a type, aliases are limited, nesting is bounded.
  *   <li>Every key is checked against the keys a node knows (docs/configuration.md): a typo is an error, not a
  *       silently ignored setting. Absent keys and keys with an empty value take the defaults of
  *       {@link NodeConfig#defaults()}; {@code listeners[i].name}, {@code brokers[i].id} and
@@ -71,30 +57,11 @@ public final class ConfigLoader {
   static final List<String> PER_SOURCE_KEYS = List.of("maxConnections", "connectRate");
   static final List<String> CLUSTER_KEYS = List.of("hazelcastConfig");
 
-  /** A hand-written file needs few aliases; the limit stops "billion laughs" expansion. */
-  static final int MAX_ALIASES = 50;
-  static final int MAX_NESTING_DEPTH = 20;
-  static final int MAX_CODE_POINTS = 1 << 20;
-
   private ConfigLoader() {}
 
   /** Reads {@code file} (UTF-8), substituting from {@link System#getenv()}. */
   public static NodeConfig load(Path file) throws ConfigException {
-    String name = file.toString();
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException(name, ConfigException.WHOLE_FILE, "file not found", e);
-    } catch (AccessDeniedException e) {
-      throw new ConfigException(name, ConfigException.WHOLE_FILE, "permission denied", e);
-    } catch (MalformedInputException e) {
-      throw new ConfigException(name, ConfigException.WHOLE_FILE, "not UTF-8 text", e);
-    } catch (IOException e) {
-      String reason = Files.isDirectory(file) ? "is a directory, not a file" : "cannot read: " + e.getMessage();
-      throw new ConfigException(name, ConfigException.WHOLE_FILE, reason, e);
-    }
-    return parse(text, name, System.getenv());
+    return parse(YamlDocument.read(file), file.toString(), System.getenv());
   }
 
   /**
@@ -107,44 +74,8 @@ public final class ConfigLoader {
     Objects.requireNonNull(yamlText, "yamlText");
     Objects.requireNonNull(fileName, "fileName");
     Objects.requireNonNull(env, "env");
-    Node root = compose(yamlText, fileName);
-    return new Reading(fileName).node(YamlValue.root(fileName, root, env));
-  }
-
-  private static Node compose(String text, String fileName) throws ConfigException {
-    LoaderOptions options = new LoaderOptions();
-    options.setMaxAliasesForCollections(MAX_ALIASES);
-    options.setAllowRecursiveKeys(false);
-    options.setAllowDuplicateKeys(false);
-    options.setNestingDepthLimit(MAX_NESTING_DEPTH);
-    options.setCodePointLimit(MAX_CODE_POINTS);
-    Node root;
-    try {
-      root = new Yaml(new SafeConstructor(options)).compose(new StringReader(text));
-    } catch (MarkedYAMLException e) {
-      throw new ConfigException(fileName, ConfigException.WHOLE_FILE, yamlProblem(e), e);
-    } catch (YAMLException e) {
-      throw new ConfigException(fileName, ConfigException.WHOLE_FILE, "not valid YAML: " + e.getMessage(), e);
-    }
-    if (root == null) {
-      throw new ConfigException(fileName, ConfigException.WHOLE_FILE,
-          "the file is empty; a node needs at least a brokers list");
-    }
-    return root;
-  }
-
-  // SnakeYAML's own message spans several lines with a source snippet; keep the line and the words.
-  private static String yamlProblem(MarkedYAMLException e) {
-    Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
-    String where = mark == null ? "" : " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
-    String problem = Objects.requireNonNullElse(e.getProblem(), "malformed YAML");
-    String context = e.getContext();
-    if (context == null) {
-      return "invalid YAML" + where + ": " + problem;
-    }
-    // "expected a single document in the stream" + "but found another document" reads in that order.
-    return "invalid YAML" + where + ": "
-        + (problem.startsWith("but ") ? context + ", " + problem : problem + " (" + context + ")");
+    YamlValue root = YamlDocument.parse(yamlText, fileName, env, "a node needs at least a brokers list");
+    return new Reading(fileName).node(root);
   }
 
   /** One pass over one file: collects uses of {@link NotYetAvailable} features on the way. */

@@ -1,15 +1,17 @@
 package io.mqttlb.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /** A YAML mapping whose keys have been checked: plain names, each once, each one of the known keys. */
-final class YamlMapping {
+public final class YamlMapping {
   private final YamlValue owner;
   private final Map<String, YamlValue> entries;
 
@@ -36,18 +38,23 @@ final class YamlMapping {
     return new YamlMapping(owner, entries);
   }
 
+  /** The keys written, in the file's order (empty values included). */
+  public Set<String> keys() {
+    return Collections.unmodifiableSet(entries.keySet());
+  }
+
   /** Whether the key is written at all, even with an empty value. */
-  boolean contains(String key) {
+  public boolean contains(String key) {
     return entries.containsKey(key);
   }
 
   /** The value, or null when the key is absent or its value empty. */
-  YamlValue get(String key) {
+  public YamlValue get(String key) {
     YamlValue value = entries.get(key);
     return value == null || value.isNull() ? null : value;
   }
 
-  YamlValue require(String key) throws ConfigException {
+  public YamlValue require(String key) throws ConfigException {
     YamlValue value = get(key);
     if (value == null) {
       throw owner.error(key, contains(key) ? "must not be empty" : "required key is missing");

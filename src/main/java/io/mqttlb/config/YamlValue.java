@@ -14,23 +14,28 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 import org.yaml.snakeyaml.nodes.Tag;
 
 /**
- * A node of the composed YAML tree at a dotted key path, read into the types the configuration
- * needs. Every failure is a {@link ConfigException} naming that path.
+ * A node of the composed YAML tree at a dotted key path ({@code scenarios[0].steps[2].qos}), read
+ * into the types a file needs. Every failure is a {@link ConfigException} naming that path. Roots
+ * come from {@link YamlDocument}.
  *
  * <p>Scalars are read from their text, never constructed by SnakeYAML, so no YAML 1.1 surprise
  * applies: {@code name: no} is the text "no", {@code port: 0123} is 123, and a quoted
  * {@code "1883"} is still a number where a number is expected. Environment references are
  * substituted in that text when it is read ({@link EnvSubstitution}), so a value can never change
- * the file's structure and a reference in an unknown or refused key is never looked up.
+ * the file's structure and a reference in an unknown or refused key is never looked up; a
+ * verbatim document ({@link YamlDocument#parseVerbatim}) substitutes nothing.
  */
-final class YamlValue {
+public final class YamlValue {
   /** What a plain scalar resolves to, or what a harmless explicit tag ({@code !!str 1883}) says. */
   private static final Set<Tag> SCALAR_TAGS = Set.of(Tag.STR, Tag.INT, Tag.FLOAT, Tag.BOOL, Tag.NULL, Tag.TIMESTAMP);
   private static final Pattern WHOLE_NUMBER = Pattern.compile("[-+]?[0-9]+(_[0-9]+)*");
+  /** Decimal notation only: no hexadecimal, no {@code .inf} or {@code .nan}. */
+  private static final Pattern DECIMAL = Pattern.compile("[-+]?([0-9]+(\\.[0-9]*)?|\\.[0-9]+)([eE][-+]?[0-9]+)?");
 
   private final String file;
   private final String path;
   private final Node node;
+  /** Null in a verbatim document: scalars are read as written. */
   private final Map<String, String> env;
 
   private YamlValue(String file, String path, Node node, Map<String, String> env) {
@@ -48,7 +53,8 @@ final class YamlValue {
     return new YamlValue(file, path.isEmpty() ? key : path + "." + key, child, env);
   }
 
-  String path() {
+  /** The dotted key path; {@code -} for the document itself. */
+  public String path() {
     return path.isEmpty() ? ConfigException.WHOLE_FILE : path;
   }
 
@@ -56,28 +62,40 @@ final class YamlValue {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  ConfigException error(String problem) {
+  /** A problem with this value, reported at its path. */
+  public ConfigException error(String problem) {
     return new ConfigException(file, path(), problem);
   }
 
-  ConfigException error(String key, String problem) {
+  /** A problem with the child {@code key} of this mapping (present or missing), reported at its path. */
+  public ConfigException error(String key, String problem) {
     return new ConfigException(file, childPath(key), problem);
   }
 
   /** An empty value ({@code key:}, {@code ~}, {@code null}) counts as absent. */
-  boolean isNull() {
+  public boolean isNull() {
     return node instanceof ScalarNode && Tag.NULL.equals(node.getTag());
   }
 
+  /** Whether the value is a plain mapping (for places that take either a scalar or a mapping). */
+  public boolean isMapping() {
+    return node instanceof MappingNode && Tag.MAP.equals(node.getTag());
+  }
+
+  /** Whether the value is a scalar that is not empty (text, a number, a boolean). */
+  public boolean isScalar() {
+    return node instanceof ScalarNode && !isNull();
+  }
+
   /** A mapping whose keys are all in {@code knownKeys}; duplicates and other keys are errors. */
-  YamlMapping asMapping(List<String> knownKeys) throws ConfigException {
+  public YamlMapping asMapping(List<String> knownKeys) throws ConfigException {
     if (!(node instanceof MappingNode mapping) || !Tag.MAP.equals(node.getTag())) {
       throw error("expected a mapping of " + String.join(", ", knownKeys) + "; got " + describe());
     }
     return YamlMapping.of(this, mapping, knownKeys);
   }
 
-  List<YamlValue> asList() throws ConfigException {
+  public List<YamlValue> asList() throws ConfigException {
     if (!(node instanceof SequenceNode sequence) || !Tag.SEQ.equals(node.getTag())) {
       throw error("expected a list; got " + describe());
     }
@@ -88,12 +106,12 @@ final class YamlValue {
     return items;
   }
 
-  /** The scalar's text with environment references substituted. */
-  String asString() throws ConfigException {
+  /** The scalar's text, with environment references substituted unless the document is verbatim. */
+  public String asString() throws ConfigException {
     return text("a text value");
   }
 
-  int asInt() throws ConfigException {
+  public int asInt() throws ConfigException {
     long value = asLong();
     if (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE) {
       throw error(value + " is out of range");
@@ -101,7 +119,7 @@ final class YamlValue {
     return (int) value;
   }
 
-  long asLong() throws ConfigException {
+  public long asLong() throws ConfigException {
     String text = text("a whole number").strip();
     if (!WHOLE_NUMBER.matcher(text).matches()) {
       throw error("expected a whole number; got " + Require.quote(text));
@@ -113,7 +131,7 @@ final class YamlValue {
     }
   }
 
-  boolean asBoolean() throws ConfigException {
+  public boolean asBoolean() throws ConfigException {
     String text = text("true or false").strip();
     return switch (text.toLowerCase(Locale.ROOT)) {
       case "true" -> true;
@@ -122,7 +140,20 @@ final class YamlValue {
     };
   }
 
-  Duration asDuration() throws ConfigException {
+  /** A finite number in decimal notation: {@code 5}, {@code 99.9}, {@code -1}, {@code 1e3}. */
+  public double asDouble() throws ConfigException {
+    String text = text("a number").strip();
+    if (!DECIMAL.matcher(text).matches()) {
+      throw error("expected a number; got " + Require.quote(text));
+    }
+    double value = Double.parseDouble(text);
+    if (Double.isInfinite(value)) {
+      throw error(Require.quote(text) + " is out of range");
+    }
+    return value;
+  }
+
+  public Duration asDuration() throws ConfigException {
     String text = text("a duration such as 5s");
     try {
       return Durations.parse(text);
@@ -140,6 +171,9 @@ final class YamlValue {
     }
     if (isNull()) {
       throw error("expected " + expected + "; got nothing");
+    }
+    if (env == null) {
+      return scalar.getValue();
     }
     try {
       return EnvSubstitution.apply(scalar.getValue(), env);
