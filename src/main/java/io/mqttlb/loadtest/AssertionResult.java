@@ -14,7 +14,7 @@ public record AssertionResult(Assertion assertion, double actual, boolean ok) {
   /** {@code OK   connack.p99 lt 50ms (actual 8.1ms)} */
   @Override
   public String toString() {
-    return (ok ? "OK     " : "FAILED ") + assertion.metric() + " " + assertion.op().key + " " + expectedText()
+    return (ok ? "OK     " : "FAILED ") + assertion.metric().key() + " " + assertion.op().key + " " + expectedText()
         + " (actual " + actualText() + ")";
   }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -286,20 +287,27 @@ public final class LoadTest implements RunContext {
     double stickiness = RunStats.round(stats.stickinessPercent());
     boolean stickinessMeasured = !Double.isNaN(stickiness);
 
-    Map<String, Double> metrics = new LinkedHashMap<>();
-    latencyMetrics(metrics, "connack.", connack);
-    latencyMetrics(metrics, "publish-to-receive.", p2r);
-    metrics.put("connects.total", (double) connects);
-    metrics.put("connects.perSec", RunStats.round(connects / seconds));
-    metrics.put("messages.sent", (double) sent);
-    metrics.put("messages.received", (double) received);
-    metrics.put("messages.perSec", RunStats.round(received / seconds));
-    metrics.put("messages.duplicated", (double) stats.messagesDuplicated.sum());
-    metrics.put("failures.total", (double) failures);
-    metrics.put("failures.percent", failuresPercent);
-    metrics.put("delivery.lost", (double) stats.deliveryLost.sum());
-    metrics.put("stickiness.percent", stickiness);
-    metrics.put("stickiness.moved", stickinessMeasured ? (double) (reconnects - same) : Double.NaN);
+    Map<RunMetric, Double> metrics = new EnumMap<>(RunMetric.class);
+    for (RunMetric metric : RunMetric.values()) {
+      // No default: a metric added to RunMetric does not compile until it has a value here.
+      metrics.put(metric, switch (metric) {
+        case CONNACK_MIN, CONNACK_P50, CONNACK_P95, CONNACK_P99, CONNACK_MAX, CONNACK_MEAN ->
+            latency(connack, metric.stat());
+        case PUBLISH_TO_RECEIVE_MIN, PUBLISH_TO_RECEIVE_P50, PUBLISH_TO_RECEIVE_P95, PUBLISH_TO_RECEIVE_P99,
+            PUBLISH_TO_RECEIVE_MAX, PUBLISH_TO_RECEIVE_MEAN -> latency(p2r, metric.stat());
+        case CONNECTS_TOTAL -> (double) connects;
+        case CONNECTS_PER_SEC -> RunStats.round(connects / seconds);
+        case MESSAGES_SENT -> (double) sent;
+        case MESSAGES_RECEIVED -> (double) received;
+        case MESSAGES_PER_SEC -> RunStats.round(received / seconds);
+        case MESSAGES_DUPLICATED -> (double) stats.messagesDuplicated.sum();
+        case FAILURES_TOTAL -> (double) failures;
+        case FAILURES_PERCENT -> failuresPercent;
+        case DELIVERY_LOST -> (double) stats.deliveryLost.sum();
+        case STICKINESS_PERCENT -> stickiness;
+        case STICKINESS_MOVED -> stickinessMeasured ? (double) (reconnects - same) : Double.NaN;
+      });
+    }
 
     List<AssertionResult> checked = new ArrayList<>();
     for (Assertion assertion : simulation.assertions()) {
@@ -318,10 +326,10 @@ public final class LoadTest implements RunContext {
         .put("totals", new JsonObject()
             .put("users", stats.usersStarted.sum())
             .put("connects", connects)
-            .put("connectsPerSec", metrics.get("connects.perSec"))
+            .put("connectsPerSec", metrics.get(RunMetric.CONNECTS_PER_SEC))
             .put("messagesSent", sent)
             .put("messagesReceived", received)
-            .put("messagesPerSec", metrics.get("messages.perSec"))
+            .put("messagesPerSec", metrics.get(RunMetric.MESSAGES_PER_SEC))
             .put("messagesDuplicated", stats.messagesDuplicated.sum())
             .put("failures", failures)
             .put("failuresPercent", failuresPercent)
@@ -343,7 +351,7 @@ public final class LoadTest implements RunContext {
     JsonArray assertions = new JsonArray();
     for (AssertionResult r : checked) {
       assertions.add(new JsonObject()
-          .put("metric", r.assertion().metric())
+          .put("metric", r.assertion().metric().key())
           .put("op", r.assertion().op().key)
           .put("expected", r.expectedText())
           .put("actual", r.actualText())
@@ -381,21 +389,27 @@ public final class LoadTest implements RunContext {
     };
   }
 
-  private static void latencyMetrics(Map<String, Double> metrics, String prefix, Histogram h) {
-    boolean empty = h.getTotalCount() == 0;
-    metrics.put(prefix + "min", empty ? Double.NaN : RunStats.round(h.getMinValue() / 1000.0));
-    metrics.put(prefix + "p50", empty ? Double.NaN : RunStats.percentile(h, 50));
-    metrics.put(prefix + "p95", empty ? Double.NaN : RunStats.percentile(h, 95));
-    metrics.put(prefix + "p99", empty ? Double.NaN : RunStats.percentile(h, 99));
-    metrics.put(prefix + "max", empty ? Double.NaN : RunStats.round(h.getMaxValue() / 1000.0));
-    metrics.put(prefix + "mean", empty ? Double.NaN : RunStats.round(h.getMean() / 1000.0));
+  /** A latency statistic in milliseconds; NaN when nothing was measured. */
+  private static double latency(Histogram h, RunMetric.Stat stat) {
+    if (h.getTotalCount() == 0) {
+      return Double.NaN;
+    }
+    return switch (stat) {
+      case MIN -> RunStats.round(h.getMinValue() / 1000.0);
+      case P50 -> RunStats.percentile(h, 50);
+      case P95 -> RunStats.percentile(h, 95);
+      case P99 -> RunStats.percentile(h, 99);
+      case MAX -> RunStats.round(h.getMaxValue() / 1000.0);
+      case MEAN -> RunStats.round(h.getMean() / 1000.0);
+    };
   }
 
   private static JsonObject latencyJson(Histogram h) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    latencyMetrics(values, "", h);
     JsonObject json = new JsonObject().put("count", h.getTotalCount());
-    values.forEach((k, v) -> json.put(k, v.isNaN() ? null : v));
+    for (RunMetric.Stat stat : RunMetric.Stat.values()) {
+      double value = latency(h, stat);
+      json.put(stat.key(), Double.isNaN(value) ? null : value);
+    }
     return json;
   }
 

@@ -14,11 +14,12 @@ import java.util.Map;
  */
 public final class LoadTestResult {
   private final JsonObject summary;
-  private final Map<String, Double> metrics;
+  /** Every {@link RunMetric}, each with its value. */
+  private final Map<RunMetric, Double> metrics;
   private final List<AssertionResult> assertions;
   private final List<SoakResult.LeakResult> leakAssertions;
 
-  LoadTestResult(JsonObject summary, Map<String, Double> metrics, List<AssertionResult> assertions,
+  LoadTestResult(JsonObject summary, Map<RunMetric, Double> metrics, List<AssertionResult> assertions,
                  List<SoakResult.LeakResult> leakAssertions) {
     this.summary = summary;
     this.metrics = Map.copyOf(metrics);
@@ -31,13 +32,9 @@ public final class LoadTestResult {
     return summary.copy();
   }
 
-  /** Each assertable metric (see {@link Assertion#metrics()}); NaN when it had no data. */
-  public double metric(String name) {
-    Double value = metrics.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("unknown metric " + name);
-    }
-    return value;
+  /** The run's value of {@code metric}; NaN when it had no data. */
+  public double metric(RunMetric metric) {
+    return metrics.get(metric);
   }
 
   public List<AssertionResult> assertions() {

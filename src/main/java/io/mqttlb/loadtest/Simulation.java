@@ -19,7 +19,7 @@ import java.util.Objects;
  *   Simulation.simulation("reconnect-storm")
  *       .targets("127.0.0.1:1883", "127.0.0.1:1884")
  *       .scenarios(devices)
- *       .assertions(Assertion.metric("stickiness.percent").gte(99.9))
+ *       .assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9))
  * </pre>
  */
 public final class Simulation {

@@ -1,51 +1,47 @@
 package io.mqttlb.loadtest;
 
 import io.mqttlb.config.ConfigException;
-import io.mqttlb.config.Durations;
+import io.mqttlb.config.YamlDocument;
+import io.mqttlb.config.YamlMapping;
+import io.mqttlb.config.YamlValue;
 import io.mqttlb.loadtest.soak.LeakAssertion;
 import io.mqttlb.loadtest.soak.LeakDetector;
 import io.mqttlb.loadtest.soak.NodeSeries;
 import io.mqttlb.loadtest.soak.TierOperation;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
- * Maps a YAML simulation onto the same objects the Java DSL builds. Every problem becomes one
- * {@link ConfigException} naming the file, the dotted key ({@code scenarios[0].steps[2].publish.qos})
- * and the problem; unknown keys are errors, so a typo never silently falls back to a default.
+ * Maps a YAML simulation onto the same objects the Java DSL builds. The file is read through the
+ * YAML layer the node configuration uses ({@link YamlDocument}): the same rules (unknown and
+ * duplicate keys are errors, scalars are read from their text, aliases and size are limited) and
+ * the same error, one {@link ConfigException} naming the file, the key path
+ * ({@code scenarios[0].steps[2].publish.qos}) and the problem. Values are taken verbatim, since
+ * {@code ${clientId}} in a topic is the simulation's own placeholder, not an environment variable.
  */
 final class SimulationYaml {
-  private static final Pattern RATE = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(?:/\\s*(s|m))?");
-  private static final Pattern BYTES = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(KiB|MiB|GiB|B)?");
-  private static final Pattern MILLIS = Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*(ms|s)?");
+  static final List<String> TOP_KEYS = List.of("simulation", "description", "targets", "caFile", "markerTopic",
+      "scenarios", "assertions", "operations");
+  static final List<String> SCENARIO_KEYS = List.of("name", "clientIdPrefix", "protocol", "steps", "injection");
+  static final List<String> STEP_KINDS = List.of("connect", "subscribe", "publish", "pause", "expect", "disconnect",
+      "reconnect", "repeat");
+  static final List<String> INJECTION_KINDS = List.of("atOnceUsers", "rampUsers", "constantUsersPerSec", "stairs",
+      "constantConcurrentUsers");
+  static final List<String> OPERATION_KINDS = List.of("drain", "enable", "rebalance");
+  /** {@code metric}, one comparison, or {@code noLeak} alone. */
+  static final List<String> ASSERTION_KEYS = Stream.concat(
+      Stream.concat(Stream.of("metric"), Arrays.stream(Assertion.Op.values()).map(op -> op.key)), Stream.of("noLeak"))
+      .toList();
 
-  private final String file;
-
-  private SimulationYaml(String file) {
-    this.file = file;
-  }
+  private SimulationYaml() {}
 
   static Simulation read(Path path) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(path);
-    } catch (IOException e) {
-      throw new ConfigException(path.toString(), ConfigException.WHOLE_FILE, "cannot read the simulation: " + e.getMessage(), e);
-    }
-    return parse(text, path.toString(), path.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+    return parse(YamlDocument.read(path), path.toString(), path.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
   }
 
   /**
@@ -53,489 +49,329 @@ final class SimulationYaml {
    * simulation when the text does not. Every problem is a {@link ConfigException}.
    */
   static Simulation parse(String text, String file, String defaultName) throws ConfigException {
-    SimulationYaml reader = new SimulationYaml(file);
-    Object root;
-    try {
-      root = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
-    } catch (YAMLException e) {
-      throw new ConfigException(file, ConfigException.WHOLE_FILE, "not valid YAML: " + e.getMessage(), e);
-    }
-    if (root == null) {
-      throw new ConfigException(file, ConfigException.WHOLE_FILE, "the file is empty");
-    }
-    return reader.simulation(new Node(reader, "", root), defaultName);
+    YamlValue root = YamlDocument.parseVerbatim(text, file, "a simulation needs at least a scenarios list");
+    return simulation(root, defaultName);
   }
 
-  private Simulation simulation(Node root, String defaultName) throws ConfigException {
-    Map<String, Node> keys = root.mapping("simulation", "description", "targets", "caFile", "markerTopic", "scenarios",
-        "assertions", "operations");
-    String name = keys.containsKey("simulation") ? keys.get("simulation").string() : defaultName;
-    Simulation simulation = root.build(() -> Simulation.simulation(name));
-    if (keys.containsKey("description")) {
-      String description = keys.get("description").string();
-      simulation = simulation.description(description);
+  private static Simulation simulation(YamlValue root, String defaultName) throws ConfigException {
+    YamlMapping m = root.asMapping(TOP_KEYS);
+    String name = m.get("simulation") == null ? defaultName : m.get("simulation").asString();
+    Simulation simulation = build(m.get("simulation") == null ? root : m.get("simulation"), null,
+        () -> Simulation.simulation(name));
+    if (m.get("description") != null) {
+      simulation = simulation.description(m.get("description").asString());
     }
-    if (keys.containsKey("targets")) {
+    if (m.get("targets") != null) {
       List<String> targets = new ArrayList<>();
-      for (Node target : keys.get("targets").list()) {
-        String text = target.string();
-        target.build(() -> Target.parse(text));
-        targets.add(text);
+      for (YamlValue target : m.get("targets").asList()) {
+        String address = target.asString();
+        build(target, null, () -> Target.parse(address));
+        targets.add(address);
       }
       simulation = simulation.targets(targets);
     }
-    if (keys.containsKey("caFile")) {
-      Node caFile = keys.get("caFile");
-      String path = caFile.string();
+    if (m.get("caFile") != null) {
+      String path = m.get("caFile").asString();
       Simulation before = simulation;
-      simulation = caFile.build(() -> before.caFile(path));
+      simulation = build(m.get("caFile"), null, () -> before.caFile(path));
     }
-    if (keys.containsKey("markerTopic")) {
-      Node marker = keys.get("markerTopic");
-      String topic = marker.value == null ? null : marker.string();
+    if (m.contains("markerTopic")) {
+      // An empty value (markerTopic: null) turns the marker subscription off.
+      YamlValue marker = m.get("markerTopic");
+      String topic = marker == null ? null : marker.asString();
       Simulation before = simulation;
-      simulation = marker.build(() -> before.markerTopic(topic));
+      simulation = marker == null ? before.markerTopic(null) : build(marker, null, () -> before.markerTopic(topic));
     }
-    Node scenarios = keys.get("scenarios");
-    if (scenarios == null) {
-      throw root.error("scenarios", "required key is missing");
-    }
-    List<Node> scenarioNodes = scenarios.list();
-    if (scenarioNodes.isEmpty()) {
+    YamlValue scenarios = m.require("scenarios");
+    List<YamlValue> scenarioItems = scenarios.asList();
+    if (scenarioItems.isEmpty()) {
       throw scenarios.error("must list at least one scenario");
     }
-    for (Node node : scenarioNodes) {
-      simulation = simulation.scenarios(scenario(node));
+    for (YamlValue item : scenarioItems) {
+      simulation = simulation.scenarios(scenario(item));
     }
-    if (keys.containsKey("assertions")) {
-      for (Node node : keys.get("assertions").list()) {
-        if (node.value instanceof Map<?, ?> map && map.containsKey("noLeak")) {
-          simulation = simulation.assertions(leakAssertion(node.mapping("noLeak").get("noLeak")));
+    if (m.get("assertions") != null) {
+      for (YamlValue item : m.get("assertions").asList()) {
+        YamlMapping keys = item.asMapping(ASSERTION_KEYS);
+        if (keys.contains("noLeak")) {
+          simulation = simulation.assertions(leakAssertion(item.asMapping(List.of("noLeak")).require("noLeak")));
         } else {
-          simulation = simulation.assertions(assertion(node));
+          simulation = simulation.assertions(assertion(item, keys));
         }
       }
     }
-    if (keys.containsKey("operations")) {
-      for (Node node : keys.get("operations").list()) {
-        simulation = simulation.operations(operation(node));
+    if (m.get("operations") != null) {
+      for (YamlValue item : m.get("operations").asList()) {
+        simulation = simulation.operations(operation(item));
       }
     }
     return simulation;
   }
 
-  private Scenario scenario(Node node) throws ConfigException {
-    Map<String, Node> keys = node.mapping("name", "clientIdPrefix", "protocol", "steps", "injection");
-    String name = node.require(keys, "name").string();
-    Scenario scenario = node.build(() -> Scenario.scenario(name));
-    if (keys.containsKey("clientIdPrefix")) {
-      String prefix = keys.get("clientIdPrefix").string();
-      scenario = scenario.clientIdPrefix(prefix);
-    }
-    if (keys.containsKey("protocol")) {
-      Node protocol = keys.get("protocol");
-      int version = protocol.integer();
+  private static Scenario scenario(YamlValue item) throws ConfigException {
+    YamlMapping m = item.asMapping(SCENARIO_KEYS);
+    String name = m.require("name").asString();
+    Scenario scenario = build(item, m, () -> Scenario.scenario(name));
+    if (m.get("clientIdPrefix") != null) {
+      String prefix = m.get("clientIdPrefix").asString();
       Scenario before = scenario;
-      scenario = protocol.build(() -> before.protocol(version));
+      scenario = build(m.get("clientIdPrefix"), null, () -> before.clientIdPrefix(prefix));
     }
-    for (Step step : steps(node.require(keys, "steps"))) {
+    if (m.get("protocol") != null) {
+      int version = m.get("protocol").asInt();
+      Scenario before = scenario;
+      scenario = build(m.get("protocol"), null, () -> before.protocol(version));
+    }
+    for (Step step : steps(m.require("steps"))) {
       scenario = scenario.step(step);
     }
-    Node injection = node.require(keys, "injection");
-    List<Node> profiles = injection.list();
+    YamlValue injection = m.require("injection");
+    List<YamlValue> profiles = injection.asList();
     if (profiles.isEmpty()) {
       throw injection.error("must list at least one injection profile");
     }
-    for (Node profile : profiles) {
+    for (YamlValue profile : profiles) {
       scenario = scenario.inject(injection(profile));
     }
     return scenario;
   }
 
-  private List<Step> steps(Node node) throws ConfigException {
-    List<Node> items = node.list();
+  private static List<Step> steps(YamlValue list) throws ConfigException {
+    List<YamlValue> items = list.asList();
     if (items.isEmpty()) {
-      throw node.error("must list at least one step");
+      throw list.error("must list at least one step");
     }
     List<Step> steps = new ArrayList<>();
-    for (Node item : items) {
+    for (YamlValue item : items) {
       steps.add(step(item));
     }
     return steps;
   }
 
-  private Step step(Node item) throws ConfigException {
-    if (item.value instanceof String kind && kind.equals("disconnect")) {
+  private static Step step(YamlValue item) throws ConfigException {
+    // "- disconnect" reads as well as "- disconnect: {}": the one step without options.
+    if (item.isScalar() && "disconnect".equals(item.asString())) {
       return new Step.Disconnect();
     }
-    Map.Entry<String, Node> only = item.single("connect", "subscribe", "publish", "pause", "expect", "disconnect",
-        "reconnect", "repeat");
-    Node args = only.getValue();
-    switch (only.getKey()) {
+    YamlMapping kind = single(item, STEP_KINDS);
+    String name = kind.keys().iterator().next();
+    switch (name) {
       case "connect": {
-        Map<String, Node> k = args.optionalMapping("cleanSession", "sessionExpiry", "keepAlive");
-        boolean clean = k.containsKey("cleanSession") ? k.get("cleanSession").bool() : true;
-        Duration expiry = k.containsKey("sessionExpiry") ? k.get("sessionExpiry").duration() : Duration.ZERO;
-        Duration keepAlive = k.containsKey("keepAlive") ? k.get("keepAlive").duration() : Step.Connect.DEFAULT_KEEP_ALIVE;
-        return args.build(() -> new Step.Connect(clean, expiry, keepAlive));
+        YamlMapping m = optionalMapping(kind.get("connect"), List.of("cleanSession", "sessionExpiry", "keepAlive"));
+        boolean clean = m == null || m.get("cleanSession") == null || m.get("cleanSession").asBoolean();
+        Duration expiry = m == null || m.get("sessionExpiry") == null ? Duration.ZERO : m.get("sessionExpiry").asDuration();
+        Duration keepAlive = m == null || m.get("keepAlive") == null
+            ? Step.Connect.DEFAULT_KEEP_ALIVE : m.get("keepAlive").asDuration();
+        return build(kind.get("connect"), m, () -> new Step.Connect(clean, expiry, keepAlive));
       }
       case "subscribe": {
-        Map<String, Node> k = args.mapping("topic", "qos");
-        String topic = args.require(k, "topic").string();
-        int qos = k.containsKey("qos") ? k.get("qos").integer() : 0;
-        return args.build(() -> new Step.Subscribe(topic, qos));
+        YamlValue args = kind.require("subscribe");
+        YamlMapping m = args.asMapping(List.of("topic", "qos"));
+        String topic = m.require("topic").asString();
+        int qos = m.get("qos") == null ? 0 : m.get("qos").asInt();
+        return build(args, m, () -> new Step.Subscribe(topic, qos));
       }
       case "publish": {
-        Map<String, Node> k = args.mapping("topic", "qos", "payloadBytes", "count", "rate");
-        String topic = args.require(k, "topic").string();
-        int qos = k.containsKey("qos") ? k.get("qos").integer() : 0;
-        int bytes = k.containsKey("payloadBytes") ? k.get("payloadBytes").integer() : 64;
-        int count = k.containsKey("count") ? k.get("count").integer() : 1;
-        double rate = k.containsKey("rate") ? k.get("rate").rate() : 0;
-        return args.build(() -> new Step.Publish(topic, qos, bytes, count, rate));
+        YamlValue args = kind.require("publish");
+        YamlMapping m = args.asMapping(List.of("topic", "qos", "payloadBytes", "count", "rate"));
+        String topic = m.require("topic").asString();
+        int qos = m.get("qos") == null ? 0 : m.get("qos").asInt();
+        int bytes = m.get("payloadBytes") == null ? 64 : m.get("payloadBytes").asInt();
+        int count = m.get("count") == null ? 1 : m.get("count").asInt();
+        double rate = m.get("rate") == null ? 0 : LoadQuantities.ratePerSecond(m.get("rate"));
+        return build(args, m, () -> new Step.Publish(topic, qos, bytes, count, rate));
       }
       case "pause": {
-        if (args.value instanceof Map) {
-          Map<String, Node> k = args.mapping("min", "max");
-          Duration min = args.require(k, "min").duration();
-          Duration max = args.require(k, "max").duration();
-          return args.build(() -> new Step.Pause(min, max));
+        YamlValue args = kind.require("pause");
+        if (args.isMapping()) {
+          YamlMapping m = args.asMapping(List.of("min", "max"));
+          Duration min = m.require("min").asDuration();
+          Duration max = m.require("max").asDuration();
+          return build(args, m, () -> new Step.Pause(min, max));
         }
-        Duration fixed = args.duration();
-        return args.build(() -> new Step.Pause(fixed, fixed));
+        Duration fixed = args.asDuration();
+        return build(args, null, () -> new Step.Pause(fixed, fixed));
       }
       case "expect": {
-        Map<String, Node> k = args.mapping("topic", "count", "within");
-        String topic = args.require(k, "topic").string();
-        int count = k.containsKey("count") ? k.get("count").integer() : 1;
-        Duration within = k.containsKey("within") ? k.get("within").duration() : Duration.ofSeconds(5);
-        return args.build(() -> new Step.Expect(topic, count, within));
+        YamlValue args = kind.require("expect");
+        YamlMapping m = args.asMapping(List.of("topic", "count", "within"));
+        String topic = m.require("topic").asString();
+        int count = m.get("count") == null ? 1 : m.get("count").asInt();
+        Duration within = m.get("within") == null ? Duration.ofSeconds(5) : m.get("within").asDuration();
+        return build(args, m, () -> new Step.Expect(topic, count, within));
       }
       case "disconnect":
-        args.optionalMapping();
+        optionalMapping(kind.get("disconnect"), List.of());
         return new Step.Disconnect();
       case "reconnect": {
-        Map<String, Node> k = args.optionalMapping("through", "cleanSession");
-        Step.Through through = Step.Through.NEXT;
-        if (k.containsKey("through")) {
-          String text = k.get("through").string();
-          if (!text.equals("next") && !text.equals("same")) {
-            throw k.get("through").error("must be next or same, not \"" + text + "\"");
-          }
-          through = text.equals("next") ? Step.Through.NEXT : Step.Through.SAME;
-        }
-        boolean clean = k.containsKey("cleanSession") && k.get("cleanSession").bool();
+        YamlMapping m = optionalMapping(kind.get("reconnect"), List.of("through", "cleanSession"));
+        Step.Through through = m == null || m.get("through") == null ? Step.Through.NEXT : through(m.get("through"));
+        boolean clean = m != null && m.get("cleanSession") != null && m.get("cleanSession").asBoolean();
         return new Step.Reconnect(through, clean);
       }
       case "repeat": {
-        Map<String, Node> k = args.mapping("times", "steps");
-        int times = args.require(k, "times").integer();
-        List<Step> body = steps(args.require(k, "steps"));
-        return args.build(() -> new Step.Repeat(times, body));
+        YamlValue args = kind.require("repeat");
+        YamlMapping m = args.asMapping(List.of("times", "steps"));
+        int times = m.require("times").asInt();
+        List<Step> body = steps(m.require("steps"));
+        return build(args, m, () -> new Step.Repeat(times, body));
       }
       default:
-        throw new AssertionError(only.getKey());
+        throw new AssertionError(name);
     }
   }
 
-  private Injection injection(Node item) throws ConfigException {
-    Map.Entry<String, Node> only = item.single("atOnceUsers", "rampUsers", "constantUsersPerSec", "stairs",
-        "constantConcurrentUsers");
-    Node args = only.getValue();
-    switch (only.getKey()) {
+  private static Step.Through through(YamlValue value) throws ConfigException {
+    String text = value.asString();
+    return switch (text) {
+      case "next" -> Step.Through.NEXT;
+      case "same" -> Step.Through.SAME;
+      default -> throw value.error("expected next or same; got '" + text + "'");
+    };
+  }
+
+  private static Injection injection(YamlValue item) throws ConfigException {
+    YamlMapping kind = single(item, INJECTION_KINDS);
+    String name = kind.keys().iterator().next();
+    YamlValue args = kind.require(name);
+    switch (name) {
       case "atOnceUsers": {
-        int users = args.integer();
-        return args.build(() -> Injection.atOnceUsers(users));
+        int users = args.asInt();
+        return build(args, null, () -> Injection.atOnceUsers(users));
       }
       case "rampUsers": {
-        Map<String, Node> k = args.mapping("users", "during");
-        int users = args.require(k, "users").integer();
-        Duration during = args.require(k, "during").duration();
-        return args.build(() -> Injection.rampUsers(users).during(during));
+        YamlMapping m = args.asMapping(List.of("users", "during"));
+        int users = m.require("users").asInt();
+        Duration during = m.require("during").asDuration();
+        return build(args, m, () -> Injection.rampUsers(users).during(during));
       }
       case "constantUsersPerSec": {
-        Map<String, Node> k = args.mapping("rate", "during");
-        double rate = args.require(k, "rate").rate();
-        Duration during = args.require(k, "during").duration();
-        return args.build(() -> Injection.constantUsersPerSec(rate).during(during));
+        YamlMapping m = args.asMapping(List.of("rate", "during"));
+        double rate = LoadQuantities.ratePerSecond(m.require("rate"));
+        Duration during = m.require("during").asDuration();
+        return build(args, m, () -> Injection.constantUsersPerSec(rate).during(during));
       }
       case "stairs": {
-        Map<String, Node> k = args.mapping("start", "step", "levels", "levelDuration");
-        double start = args.require(k, "start").rate();
-        double step = args.require(k, "step").rate();
-        int levels = args.require(k, "levels").integer();
-        Duration level = args.require(k, "levelDuration").duration();
-        return args.build(() -> Injection.stairs(start, step, levels, level));
+        YamlMapping m = args.asMapping(List.of("start", "step", "levels", "levelDuration"));
+        double start = LoadQuantities.ratePerSecond(m.require("start"));
+        double step = LoadQuantities.ratePerSecond(m.require("step"));
+        int levels = m.require("levels").asInt();
+        Duration level = m.require("levelDuration").asDuration();
+        return build(args, m, () -> Injection.stairs(start, step, levels, level));
       }
       case "constantConcurrentUsers": {
-        Map<String, Node> k = args.mapping("users", "during");
-        int users = args.require(k, "users").integer();
-        Duration during = args.require(k, "during").duration();
-        return args.build(() -> Injection.constantConcurrentUsers(users).during(during));
+        YamlMapping m = args.asMapping(List.of("users", "during"));
+        int users = m.require("users").asInt();
+        Duration during = m.require("during").asDuration();
+        return build(args, m, () -> Injection.constantConcurrentUsers(users).during(during));
       }
       default:
-        throw new AssertionError(only.getKey());
+        throw new AssertionError(name);
     }
   }
 
-  private Assertion assertion(Node node) throws ConfigException {
-    List<String> keys = new ArrayList<>(List.of("metric"));
-    for (Assertion.Op op : Assertion.Op.values()) {
-      keys.add(op.key);
-    }
-    Map<String, Node> k = node.mapping(keys.toArray(String[]::new));
-    Node metricNode = node.require(k, "metric");
-    String metric = metricNode.string();
-    Assertion.Staged staged = metricNode.build(() -> Assertion.metric(metric));
-    List<String> ops = k.keySet().stream().filter(key -> !key.equals("metric")).toList();
+  /** {@code { metric: connack.p99, lt: 50ms }}: a latency limit is a latency, the others are numbers. */
+  private static Assertion assertion(YamlValue item, YamlMapping m) throws ConfigException {
+    YamlValue metricValue = m.require("metric");
+    RunMetric metric = labelled(metricValue, RunMetric::parse);
+    List<Assertion.Op> ops = Arrays.stream(Assertion.Op.values()).filter(op -> m.contains(op.key)).toList();
     if (ops.size() != 1) {
-      throw node.error("needs exactly one of lt, lte, gt, gte, eq (found " + (ops.isEmpty() ? "none" : String.join(", ", ops)) + ")");
+      throw item.error("needs exactly one of lt, lte, gt, gte, eq (found "
+          + (ops.isEmpty() ? "none" : String.join(", ", ops.stream().map(op -> op.key).toList())) + ")");
     }
-    Node expected = k.get(ops.get(0));
-    double value = Assertion.isLatency(staged.metric()) ? expected.millis() : expected.number();
-    return expected.build(() -> new Assertion(metric, Assertion.Op.of(ops.get(0)), value));
+    Assertion.Op op = ops.get(0);
+    YamlValue expected = m.require(op.key);
+    double value = metric.isLatency() ? LoadQuantities.millis(expected) : expected.asDouble();
+    return build(expected, null, () -> new Assertion(metric, op, value));
   }
 
   /** {@code { series: heap, maxSlopePerMinute: 512KiB, maxGrowthPercent: 10 }}; the growth limit is optional. */
-  private LeakAssertion leakAssertion(Node node) throws ConfigException {
-    Map<String, Node> k = node.mapping("series", "maxSlopePerMinute", "maxGrowthPercent");
-    Node seriesNode = node.require(k, "series");
-    NodeSeries series = NodeSeries.byKey(seriesNode.string());
-    if (series == null) {
-      throw seriesNode.error("unknown series \"" + seriesNode.string() + "\"; expected one of "
-          + String.join(", ", Arrays.stream(NodeSeries.values()).map(s -> s.key).toList()));
-    }
-    Node slopeNode = node.require(k, "maxSlopePerMinute");
-    double slope = series.bytes() ? slopeNode.bytes() : slopeNode.number();
-    double growth = k.containsKey("maxGrowthPercent") ? k.get("maxGrowthPercent").number()
-        : LeakDetector.DEFAULT_MAX_GROWTH_PERCENT;
-    return node.build(() -> new LeakAssertion(series, slope, growth));
+  private static LeakAssertion leakAssertion(YamlValue value) throws ConfigException {
+    YamlMapping m = value.asMapping(List.of("series", "maxSlopePerMinute", "maxGrowthPercent"));
+    NodeSeries series = labelled(m.require("series"), NodeSeries::parse);
+    YamlValue slopeValue = m.require("maxSlopePerMinute");
+    double slope = series.bytes() ? LoadQuantities.bytes(slopeValue) : slopeValue.asDouble();
+    double growth = m.get("maxGrowthPercent") == null ? LeakDetector.DEFAULT_MAX_GROWTH_PERCENT
+        : m.get("maxGrowthPercent").asDouble();
+    return build(value, m, () -> new LeakAssertion(series, slope, growth));
   }
 
   /** {@code { at: 60s, drain: b2, rate: 50 }}, {@code { at: 120s, enable: b2 }} or {@code { at: 150s, rebalance: { rate: 50 } }}. */
-  private TierOperation operation(Node node) throws ConfigException {
-    Map<String, Node> k = node.mapping("at", "drain", "enable", "rebalance", "rate");
-    Duration at = node.require(k, "at").duration();
-    List<String> kinds = k.keySet().stream().filter(List.of("drain", "enable", "rebalance")::contains).toList();
+  private static TierOperation operation(YamlValue item) throws ConfigException {
+    YamlMapping m = item.asMapping(List.of("at", "drain", "enable", "rebalance", "rate"));
+    Duration at = m.require("at").asDuration();
+    List<String> kinds = OPERATION_KINDS.stream().filter(m::contains).toList();
     if (kinds.size() != 1) {
-      throw node.error("needs exactly one of drain, enable, rebalance (found "
+      throw item.error("needs exactly one of drain, enable, rebalance (found "
           + (kinds.isEmpty() ? "none" : String.join(", ", kinds)) + ")");
     }
-    Node what = k.get(kinds.get(0));
     switch (kinds.get(0)) {
       case "drain" -> {
-        String broker = node.require(k, "drain").string();
-        int rate = node.require(k, "rate").integer();
-        return node.build(() -> new TierOperation.Drain(at, broker, rate));
+        String broker = m.require("drain").asString();
+        int rate = m.require("rate").asInt();
+        return build(item, m, () -> new TierOperation.Drain(at, broker, rate));
       }
       case "enable" -> {
-        if (k.containsKey("rate")) {
-          throw node.error("rate", "enable takes no rate");
+        if (m.contains("rate")) {
+          throw item.error("rate", "enable takes no rate");
         }
-        String broker = node.require(k, "enable").string();
-        return node.build(() -> new TierOperation.Enable(at, broker));
+        String broker = m.require("enable").asString();
+        return build(item, m, () -> new TierOperation.Enable(at, broker));
       }
       default -> {
-        if (k.containsKey("rate")) {
-          throw node.error("rate", "write rebalance: { rate: N }");
+        if (m.contains("rate")) {
+          throw item.error("rate", "write rebalance: { rate: N }");
         }
-        int rate = what.require(what.mapping("rate"), "rate").integer();
-        return what.build(() -> new TierOperation.Rebalance(at, rate));
+        YamlValue rebalance = m.require("rebalance");
+        int rate = rebalance.asMapping(List.of("rate")).require("rate").asInt();
+        return build(rebalance, null, () -> new TierOperation.Rebalance(at, rate));
       }
     }
   }
 
-  /** A YAML value and the dotted key it was found at. */
-  private static final class Node {
-    final SimulationYaml owner;
-    final String key;
-    final Object value;
-
-    Node(SimulationYaml owner, String key, Object value) {
-      this.owner = owner;
-      this.key = key;
-      this.value = value;
+  /** A mapping with exactly one of {@code kinds} as its key: a step or an injection profile. */
+  private static YamlMapping single(YamlValue item, List<String> kinds) throws ConfigException {
+    String expected = "must be one of " + String.join(", ", kinds) + " (a mapping with exactly one of these keys)";
+    if (!item.isMapping()) {
+      throw item.error(expected);
     }
-
-    ConfigException error(String problem) {
-      return new ConfigException(owner.file, key.isEmpty() ? ConfigException.WHOLE_FILE : key, problem);
+    YamlMapping m = item.asMapping(kinds);
+    if (m.keys().size() != 1) {
+      throw item.error(expected);
     }
+    return m;
+  }
 
-    ConfigException error(String child, String problem) {
-      return new ConfigException(owner.file, childKey(child), problem);
-    }
+  /** An empty value means every default (null); otherwise a mapping of these keys. */
+  private static YamlMapping optionalMapping(YamlValue value, List<String> keys) throws ConfigException {
+    return value == null ? null : value.asMapping(keys);
+  }
 
-    private String childKey(String child) {
-      return key.isEmpty() ? child : key + "." + child;
-    }
-
-    /** A mapping with only these keys (any may be absent). */
-    Map<String, Node> mapping(String... known) throws ConfigException {
-      if (!(value instanceof Map<?, ?> map)) {
-        throw error("must be a mapping of " + String.join(", ", known));
-      }
-      Map<String, Node> out = new LinkedHashMap<>();
-      for (Map.Entry<?, ?> e : map.entrySet()) {
-        String k = String.valueOf(e.getKey());
-        if (!List.of(known).contains(k)) {
-          throw error(k, "unknown key \"" + k + "\"; expected one of " + String.join(", ", known));
-        }
-        out.put(k, new Node(owner, childKey(k), e.getValue()));
-      }
-      return out;
-    }
-
-    /** As {@link #mapping}, where an empty value means an empty mapping. */
-    Map<String, Node> optionalMapping(String... known) throws ConfigException {
-      return value == null ? Map.of() : mapping(known);
-    }
-
-    Map.Entry<String, Node> single(String... kinds) throws ConfigException {
-      if (!(value instanceof Map<?, ?> map) || map.size() != 1) {
-        throw error("must be one of " + String.join(", ", kinds) + " (a mapping with exactly one of these keys)");
-      }
-      Map<String, Node> only = mapping(kinds);
-      return only.entrySet().iterator().next();
-    }
-
-    Node require(Map<String, Node> keys, String child) throws ConfigException {
-      Node node = keys.get(child);
-      if (node == null) {
-        throw error(child, "required key is missing");
-      }
-      if (node.value == null) {
-        throw node.error("must not be empty");
-      }
-      return node;
-    }
-
-    List<Node> list() throws ConfigException {
-      if (!(value instanceof List<?> items)) {
-        throw error("must be a list");
-      }
-      List<Node> out = new ArrayList<>();
-      for (int i = 0; i < items.size(); i++) {
-        out.add(new Node(owner, key + "[" + i + "]", items.get(i)));
-      }
-      return out;
-    }
-
-    String string() throws ConfigException {
-      if (value instanceof String || value instanceof Number || value instanceof Boolean) {
-        return String.valueOf(value);
-      }
-      throw error("must be a single value, not " + describe());
-    }
-
-    int integer() throws ConfigException {
-      if (value instanceof Integer i) {
-        return i;
-      }
-      throw error("must be a whole number, not " + describe());
-    }
-
-    double number() throws ConfigException {
-      if (value instanceof Number n) {
-        return n.doubleValue();
-      }
-      throw error("must be a number, not " + describe());
-    }
-
-    boolean bool() throws ConfigException {
-      if (value instanceof Boolean b) {
-        return b;
-      }
-      throw error("must be true or false, not " + describe());
-    }
-
-    Duration duration() throws ConfigException {
-      if (!(value instanceof String text)) {
-        throw error("must be a duration such as 500ms, 5s, 30m or 1h, not " + describe());
-      }
-      try {
-        return Durations.parse(text);
-      } catch (IllegalArgumentException e) {
-        throw error(e.getMessage());
-      }
-    }
-
-    /** Bytes: a bare number, or {@code 512KiB}, {@code 2MiB}, {@code 1GiB}. */
-    double bytes() throws ConfigException {
-      if (value instanceof Number n) {
-        return n.doubleValue();
-      }
-      Matcher m = value instanceof String s ? BYTES.matcher(s.strip()) : null;
-      if (m == null || !m.matches()) {
-        throw error("must be a size such as 4096, 512KiB or 2MiB, not " + describe());
-      }
-      double amount = Double.parseDouble(m.group(1));
-      return switch (m.group(2) == null ? "" : m.group(2)) {
-        case "KiB" -> amount * 1024;
-        case "MiB" -> amount * 1024 * 1024;
-        case "GiB" -> amount * 1024 * 1024 * 1024;
-        default -> amount;
-      };
-    }
-
-    /** Per second: {@code 5}, {@code 5/s} or {@code 300/m}. */
-    double rate() throws ConfigException {
-      if (value instanceof Number n) {
-        return n.doubleValue();
-      }
-      Matcher m = value instanceof String s ? RATE.matcher(s.strip()) : null;
-      if (m == null || !m.matches()) {
-        throw error("must be a rate such as 50, 50/s or 300/m, not " + describe());
-      }
-      double amount = Double.parseDouble(m.group(1));
-      return "m".equals(m.group(2)) ? amount / 60 : amount;
-    }
-
-    /** Milliseconds: {@code 50ms}, {@code 0.5ms}, {@code 2s}, or a bare number of milliseconds. */
-    double millis() throws ConfigException {
-      if (value instanceof Number n) {
-        return n.doubleValue();
-      }
-      Matcher m = value instanceof String s ? MILLIS.matcher(s.strip()) : null;
-      if (m == null || !m.matches()) {
-        throw error("must be a latency such as 50ms or 1s, not " + describe());
-      }
-      double amount = Double.parseDouble(m.group(1));
-      return "s".equals(m.group(2)) ? amount * 1000 : amount;
-    }
-
-    /**
-     * Runs a model constructor, turning its validation message into an error at this key, or at
-     * the child key the message starts with ({@code "qos (3) must be 0, 1 or 2"} names {@code ...qos}).
-     */
-    <T> T build(Builder<T> builder) throws ConfigException {
-      try {
-        return builder.build();
-      } catch (IllegalArgumentException | NullPointerException e) {
-        String message = String.valueOf(e.getMessage());
-        String field = message.split("[^A-Za-z]", 2)[0];
-        if (value instanceof Map<?, ?> map && map.containsKey(field)) {
-          throw error(field, message);
-        }
-        throw error(message);
-      }
-    }
-
-    private String describe() {
-      if (value == null) {
-        return "nothing";
-      }
-      if (value instanceof Map) {
-        return "a mapping";
-      }
-      if (value instanceof List) {
-        return "a list";
-      }
-      return "\"" + value + "\"";
+  /** A name parsed by its type ({@link RunMetric#parse}, ...), its error reported at its key. */
+  private static <T> T labelled(YamlValue value, java.util.function.Function<String, T> parse) throws ConfigException {
+    String text = value.asString();
+    try {
+      return parse.apply(text);
+    } catch (IllegalArgumentException e) {
+      throw value.error(e.getMessage());
     }
   }
 
-  @FunctionalInterface
-  private interface Builder<T> {
-    T build();
+  /**
+   * Runs a model constructor, turning its validation message into an error at {@code at}, or at
+   * the key of {@code keys} the message starts with ({@code "qos (3) must be 0, 1 or 2"} names
+   * {@code ...qos}): the model states its rules once, for the Java DSL and the file alike.
+   */
+  private static <T> T build(YamlValue at, YamlMapping keys, Supplier<T> constructor) throws ConfigException {
+    try {
+      return constructor.get();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      String message = String.valueOf(e.getMessage());
+      String field = message.split("[^A-Za-z]", 2)[0];
+      if (keys != null && keys.contains(field)) {
+        throw at.error(field, message);
+      }
+      throw at.error(message);
+    }
   }
 }

@@ -2,6 +2,7 @@ package io.mqttlb.cli;
 
 import io.mqttlb.loadtest.Assertion;
 import io.mqttlb.loadtest.Injection;
+import io.mqttlb.loadtest.RunMetric;
 import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.SimulationDefinition;
@@ -17,6 +18,6 @@ public final class TinySimulation implements SimulationDefinition {
             .pause(Duration.ofMillis(200))
             .disconnect()
             .inject(Injection.atOnceUsers(5)))
-        .assertions(Assertion.metric("connects.total").eq(5), Assertion.metric("failures.total").eq(0));
+        .assertions(Assertion.metric(RunMetric.CONNECTS_TOTAL).eq(5), Assertion.metric(RunMetric.FAILURES_TOTAL).eq(0));
   }
 }

@@ -10,6 +10,7 @@ import io.mqttlb.loadtest.Injection;
 import io.mqttlb.loadtest.LoadTest;
 import io.mqttlb.loadtest.LoadTestOptions;
 import io.mqttlb.loadtest.LoadTestResult;
+import io.mqttlb.loadtest.RunMetric;
 import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.StickinessMethod;
@@ -81,7 +82,7 @@ class LoadTestConnectionEventsEndToEndTest {
             .disconnect()
             .reconnect(Step.Through.NEXT, false)
             .inject(Injection.rampUsers(USERS).during(Duration.ofMillis(300))))
-        .assertions(Assertion.metric("stickiness.percent").gte(99.9), Assertion.metric("failures.total").eq(0));
+        .assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9), Assertion.metric(RunMetric.FAILURES_TOTAL).eq(0));
   }
 
   @Test

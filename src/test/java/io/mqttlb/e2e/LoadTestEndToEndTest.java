@@ -12,6 +12,7 @@ import io.mqttlb.loadtest.Injection;
 import io.mqttlb.loadtest.LoadTest;
 import io.mqttlb.loadtest.LoadTestOptions;
 import io.mqttlb.loadtest.LoadTestResult;
+import io.mqttlb.loadtest.RunMetric;
 import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.Step;
@@ -81,8 +82,8 @@ class LoadTestEndToEndTest {
         .markerTopic(MosquittoBroker.MARKER_TOPIC)
         .scenarios(devices(clientIdTag + "v5-", 5), devices(clientIdTag + "v3-", 3))
         .assertions(
-            Assertion.metric("delivery.lost").eq(0),
-            Assertion.metric("failures.total").eq(0));
+            Assertion.metric(RunMetric.DELIVERY_LOST).eq(0),
+            Assertion.metric(RunMetric.FAILURES_TOTAL).eq(0));
   }
 
   private static Scenario devices(String prefix, int protocol) {
@@ -122,7 +123,7 @@ class LoadTestEndToEndTest {
     assertEquals(users, stickiness.getLong("sameBroker"));
     assertEquals(100.0, stickiness.getDouble("percent"));
     assertEquals("markers", stickiness.getString("method"));
-    assertEquals(100.0, result.metric("stickiness.percent"));
+    assertEquals(100.0, result.metric(RunMetric.STICKINESS_PERCENT));
     assertEquals(new JsonArray(), summary.getJsonArray("warnings"));
     // every user counted once, at the broker the ring gives its client id
     JsonObject brokers = summary.getJsonObject("brokers");
@@ -158,13 +159,13 @@ class LoadTestEndToEndTest {
             .expect("lt-dup/retained", 1, Duration.ofSeconds(1))
             .disconnect()
             .inject(Injection.atOnceUsers(1)))
-        .assertions(Assertion.metric("messages.duplicated").eq(0));
+        .assertions(Assertion.metric(RunMetric.MESSAGES_DUPLICATED).eq(0));
     try {
       LoadTestResult result = LoadTest.run(twice, new LoadTestOptions().setTargets(List.of(new Target("127.0.0.1", broker.port()))));
       JsonObject totals = result.summary().getJsonObject("totals");
       assertEquals(1L, totals.getLong("messagesReceived"), totals.encode());
       assertEquals(1L, totals.getLong("messagesDuplicated"), totals.encode());
-      assertEquals(1.0, result.metric("messages.duplicated"));
+      assertEquals(1.0, result.metric(RunMetric.MESSAGES_DUPLICATED));
       assertEquals(1L, result.summary().getJsonObject("failuresByCause").getLong("expect-timeout"), "the second expect waited in vain");
       assertFalse(result.ok(), "the duplicates assertion fails");
     } finally {
@@ -178,7 +179,7 @@ class LoadTestEndToEndTest {
   @Test
   void straightAtTheBrokersReconnectingThroughTheNextOneMovesEveryClient() throws Exception {
     List<Target> brokers = tier.brokers.stream().map(b -> new Target("127.0.0.1", b.port())).toList();
-    Simulation expectingStickiness = simulation().assertions(Assertion.metric("stickiness.percent").gte(99.9));
+    Simulation expectingStickiness = simulation().assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9));
     LoadTestResult result = LoadTest.run(expectingStickiness, new LoadTestOptions().setTargets(brokers));
     JsonObject summary = result.summary();
 
@@ -209,7 +210,7 @@ class LoadTestEndToEndTest {
   void withoutMarkersStickinessIsNotMeasuredAndItsAssertionFailsSayingSo() throws Exception {
     List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
     Simulation unmarked = simulation("nm-").markerTopic("lt/no-broker-holds-this")
-        .assertions(Assertion.metric("stickiness.percent").gte(99.9));
+        .assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9));
     List<String> lines = new ArrayList<>();
     LoadTestResult result = LoadTest.run(unmarked, new LoadTestOptions().setTargets(nodes)
         .setMarkerWait(Duration.ofMillis(300)).setConsole(lines::add));
@@ -223,7 +224,7 @@ class LoadTestEndToEndTest {
     assertNull(stickiness.getValue("moved"));
     assertEquals("markers", stickiness.getString("tried"));
     assertEquals("no broker held a marker (publish them with --brokers)", stickiness.getString("note"));
-    assertTrue(Double.isNaN(result.metric("stickiness.percent")));
+    assertTrue(Double.isNaN(result.metric(RunMetric.STICKINESS_PERCENT)));
 
     JsonObject totals = summary.getJsonObject("totals");
     assertEquals(2L * users, totals.getLong("connects"), "a missing marker fails no connect");
@@ -236,7 +237,7 @@ class LoadTestEndToEndTest {
 
     assertFalse(result.ok(), "an assertion on a figure nobody measured fails");
     AssertionResult sticky = result.assertions().get(2);
-    assertEquals("stickiness.percent", sticky.assertion().metric());
+    assertEquals(RunMetric.STICKINESS_PERCENT, sticky.assertion().metric());
     assertFalse(sticky.ok());
     assertEquals("FAILED stickiness.percent gte 99.9 (actual not measured)", sticky.toString());
     assertEquals("not measured", summary.getJsonArray("assertions").getJsonObject(2).getString("actual"));
@@ -246,7 +247,7 @@ class LoadTestEndToEndTest {
   @Test
   void bySessionPresentThroughTheTierEveryResumedSessionIsFound() throws Exception {
     List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
-    Simulation bySession = simulation("sp-tier-").markerTopic(null).assertions(Assertion.metric("stickiness.percent").eq(100));
+    Simulation bySession = simulation("sp-tier-").markerTopic(null).assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).eq(100));
     LoadTestResult result = LoadTest.run(bySession, new LoadTestOptions().setTargets(nodes)
         .setStickiness(StickinessMethod.SESSION_PRESENT));
     JsonObject summary = result.summary();
@@ -265,7 +266,7 @@ class LoadTestEndToEndTest {
   void bySessionPresentStraightAtTheBrokersReconnectingThroughTheNextOneMovesEveryClient() throws Exception {
     List<Target> brokers = tier.brokers.stream().map(b -> new Target("127.0.0.1", b.port())).toList();
     Simulation bySession = simulation("sp-direct-").markerTopic(null)
-        .assertions(Assertion.metric("stickiness.percent").gte(99.9));
+        .assertions(Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9));
     LoadTestResult result = LoadTest.run(bySession, new LoadTestOptions().setTargets(brokers)
         .setStickiness(StickinessMethod.SESSION_PRESENT));
     JsonObject summary = result.summary();
@@ -276,7 +277,7 @@ class LoadTestEndToEndTest {
     assertEquals(users, stickiness.getLong("reconnects"));
     assertEquals(users, stickiness.getLong("moved"));
     assertEquals(0.0, stickiness.getDouble("percent"));
-    assertEquals(0.0, result.metric("stickiness.percent"));
+    assertEquals(0.0, result.metric(RunMetric.STICKINESS_PERCENT));
     assertFalse(result.ok());
     assertEquals("FAILED stickiness.percent gte 99.9 (actual 0)", result.assertions().get(2).toString());
   }
@@ -290,7 +291,7 @@ class LoadTestEndToEndTest {
     List<Target> nodes = List.of(new Target("127.0.0.1", tier.port()), new Target("127.0.0.1", second.port()));
     Map<String, Target> brokers = new LinkedHashMap<>();
     tier.brokers.forEach(b -> brokers.put(b.id(), new Target("127.0.0.1", b.port())));
-    Simulation byEvents = simulation("ce-").markerTopic(null).assertions(Assertion.metric("stickiness.moved").eq(0));
+    Simulation byEvents = simulation("ce-").markerTopic(null).assertions(Assertion.metric(RunMetric.STICKINESS_MOVED).eq(0));
     LoadTestResult result = LoadTest.run(byEvents, new LoadTestOptions().setTargets(nodes).setBrokers(brokers)
         .setStickiness(StickinessMethod.CONNECTION_EVENTS).setMarkerWait(Duration.ofMillis(300)));
     JsonObject summary = result.summary();

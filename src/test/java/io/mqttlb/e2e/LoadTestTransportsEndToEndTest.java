@@ -16,6 +16,7 @@ import io.mqttlb.loadtest.Injection;
 import io.mqttlb.loadtest.LoadTest;
 import io.mqttlb.loadtest.LoadTestOptions;
 import io.mqttlb.loadtest.LoadTestResult;
+import io.mqttlb.loadtest.RunMetric;
 import io.mqttlb.loadtest.Scenario;
 import io.mqttlb.loadtest.Simulation;
 import io.mqttlb.loadtest.Target;
@@ -94,7 +95,7 @@ class LoadTestTransportsEndToEndTest {
             .expect("lt/${clientId}", MESSAGES, Duration.ofSeconds(5))
             .disconnect()
             .inject(Injection.atOnceUsers(USERS)))
-        .assertions(Assertion.metric("failures.total").eq(0), Assertion.metric("delivery.lost").eq(0));
+        .assertions(Assertion.metric(RunMetric.FAILURES_TOTAL).eq(0), Assertion.metric(RunMetric.DELIVERY_LOST).eq(0));
   }
 
   private static void assertEveryUserExchangedMessages(LoadTestResult result, Target target) {

@@ -107,12 +107,12 @@ class SimulationYamlTest {
     assertEquals(List.of(new Step.Connect(true, Duration.ZERO, Step.Connect.DEFAULT_KEEP_ALIVE)), legacy.steps());
 
     assertEquals(List.of(
-        Assertion.metric("connack.p99").lt(Duration.ofMillis(50)),
-        Assertion.metric("failures.percent").lte(1),
-        Assertion.metric("stickiness.percent").gte(99.9),
-        Assertion.metric("delivery.lost").eq(0),
-        Assertion.metric("publish-to-receive.p95").lt(500),
-        Assertion.metric("connects.perSec").gt(100)), yaml.assertions());
+        Assertion.metric(RunMetric.CONNACK_P99).lt(Duration.ofMillis(50)),
+        Assertion.metric(RunMetric.FAILURES_PERCENT).lte(1),
+        Assertion.metric(RunMetric.STICKINESS_PERCENT).gte(99.9),
+        Assertion.metric(RunMetric.DELIVERY_LOST).eq(0),
+        Assertion.metric(RunMetric.PUBLISH_TO_RECEIVE_P95).lt(500),
+        Assertion.metric(RunMetric.CONNECTS_PER_SEC).gt(100)), yaml.assertions());
   }
 
   @Test
@@ -134,6 +134,8 @@ class SimulationYamlTest {
       "unknown top key       | colour: red                                    | colour",
       "bad target            | targets: [localhost]                           | targets[0]",
       "unknown step          | STEP: { jump: {} }                             | scenarios[0].steps[1].jump",
+      "step without options  | STEP: connect                                  | scenarios[0].steps[1]",
+      "step as a list        | STEP: [ disconnect ]                           | scenarios[0].steps[1]",
       "qos 3                 | STEP: { subscribe: { topic: t, qos: 3 } }      | scenarios[0].steps[1].subscribe.qos",
       "missing topic         | STEP: { publish: { qos: 1 } }                  | scenarios[0].steps[1].publish.topic",
       "small payload         | STEP: { publish: { topic: t, payloadBytes: 4 } } | scenarios[0].steps[1].publish.payloadBytes",
@@ -231,11 +233,73 @@ class SimulationYamlTest {
   @Test
   void fileLevelProblemsNameTheFile() throws Exception {
     Path missing = dir.resolve("absent.yaml");
-    assertTrue(assertThrows(ConfigException.class, () -> Simulation.fromYaml(missing)).getMessage().startsWith(missing + ": -: "));
+    assertEquals(missing + ": -: file not found",
+        assertThrows(ConfigException.class, () -> Simulation.fromYaml(missing)).getMessage());
     Path broken = write("broken.yaml", "scenarios: [ {");
-    assertTrue(assertThrows(ConfigException.class, () -> Simulation.fromYaml(broken)).getMessage().contains("not valid YAML"));
+    assertEquals(broken + ": -: invalid YAML at line 1, column 15: expected the node content, but found"
+            + " '<stream end>' (while parsing a flow node)",
+        assertThrows(ConfigException.class, () -> Simulation.fromYaml(broken)).getMessage());
+    Path empty = write("empty.yaml", "# nothing yet\n");
+    assertEquals(empty + ": -: the file is empty; a simulation needs at least a scenarios list",
+        assertThrows(ConfigException.class, () -> Simulation.fromYaml(empty)).getMessage());
     Path noScenarios = write("none.yaml", "simulation: x\n");
-    assertEquals("scenarios", assertThrows(ConfigException.class, () -> Simulation.fromYaml(noScenarios)).key());
+    assertEquals(noScenarios + ": scenarios: required key is missing",
+        assertThrows(ConfigException.class, () -> Simulation.fromYaml(noScenarios)).getMessage());
+  }
+
+  private static final String MINIMAL = """
+      scenarios:
+        - name: s
+          steps: [ { connect: { cleanSession: true } } ]
+          injection: [ { atOnceUsers: 1 } ]
+      """;
+
+  /** A simulation is read by the node configuration's YAML layer: its rules, its words, its one-line form. */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+      unknown key     | colour: red                      | colour      | unknown key 'colour'; expected one of simulation, description, targets, caFile, markerTopic, scenarios, assertions, operations
+      duplicate key   | simulation: a\\nsimulation: b    | simulation  | duplicate key 'simulation'
+      local tag       | description: !secret x           | description | unsupported YAML tag '!secret'; write the plain value
+      global tag      | description: !!java.net.URL http://x | -        | invalid YAML at line 5, column 14: Global tag is not allowed: tag:yaml.org,2002:java.net.URL
+      YAML 1.1 no     | CLEAN: no                        | scenarios[0].steps[0].connect.cleanSession | expected true or false; got 'no'
+      hexadecimal     | assertions: [ { metric: failures.total, eq: 0x10 } ] | assertions[0].eq | expected a number; got '0x10'
+      merge key       | assertions: [ { <<: { metric: failures.total }, eq: 0 } ] | assertions[0] | keys must be plain names; merge keys (<<) and complex keys are not supported
+      unknown metric  | assertions: [ { metric: connack.p42, lt: 5ms } ] | assertions[0].metric | unknown metric 'connack.p42'; expected one of connack.min, connack.p50, connack.p95, connack.p99, connack.max, connack.mean, publish-to-receive.min, publish-to-receive.p50, publish-to-receive.p95, publish-to-receive.p99, publish-to-receive.max, publish-to-receive.mean, connects.total, connects.perSec, messages.sent, messages.received, messages.perSec, messages.duplicated, failures.total, failures.percent, delivery.lost, stickiness.percent, stickiness.moved
+      unknown series  | assertions: [ { noLeak: { series: memory, maxSlopePerMinute: 1 } } ] | assertions[0].noLeak.series | unknown series 'memory'; expected one of heap, direct, bufferDirect, fds, threads, eventLoopLag
+      """)
+  void theNodeConfigurationsRulesAndWordsApply(String title, String change, String key, String problem) throws Exception {
+    String text = change.startsWith("CLEAN: ")
+        ? MINIMAL.replace("cleanSession: true", "cleanSession: " + change.substring(7))
+        : MINIMAL + change.replace("\\n", "\n") + "\n";
+    Path file = write("rules.yaml", text);
+    ConfigException e = assertThrows(ConfigException.class, () -> Simulation.fromYaml(file), text);
+    assertEquals(file + ": " + key + ": " + problem, e.getMessage(), text);
+  }
+
+  @Test
+  void tooManyAliasesAreRefusedAsInANodeConfiguration() throws Exception {
+    StringBuilder text = new StringBuilder(MINIMAL).append("description: &d [x]\noperations:\n");
+    for (int i = 0; i < 60; i++) {
+      text.append("  - *d\n");
+    }
+    Path file = write("laughs.yaml", text.toString());
+    assertEquals(file + ": -: not valid YAML: Number of aliases for non-scalar nodes exceeds the specified max=50",
+        assertThrows(ConfigException.class, () -> Simulation.fromYaml(file)).getMessage());
+  }
+
+  @Test
+  void valuesAreReadVerbatimAndQuotedNumbersCount() throws Exception {
+    Simulation yaml = Simulation.fromYaml(write("verbatim.yaml", """
+        description: "${HOME} stays as written"
+        scenarios:
+          - name: s
+            protocol: "5"
+            steps: [ { publish: { topic: "t/${clientId}", count: "3" } } ]
+            injection: [ { atOnceUsers: 1 } ]
+        """));
+    assertEquals("${HOME} stays as written", yaml.description());
+    assertEquals(5, yaml.scenarios().get(0).protocol());
+    assertEquals(List.of(new Step.Publish("t/${clientId}", 0, 64, 3, 0)), yaml.scenarios().get(0).steps());
   }
 
   private Path write(String name, String text) throws Exception {

@@ -1,5 +1,6 @@
 package io.mqttlb.loadtest.report;
 
+import io.mqttlb.loadtest.RunMetric;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,20 +36,20 @@ public final class CompareReport {
   private static final Pattern RUN = Pattern.compile("(direct|mqttlb|haproxy)-(\\d+)");
 
   /** One compared metric, named as in the simulation assertions, read from a summary. */
-  record Metric(String name, String label, String unit, boolean lowerIsBetter, Function<JsonObject, Object> read) {
+  record Metric(RunMetric metric, String label, String unit, boolean lowerIsBetter, Function<JsonObject, Object> read) {
   }
 
   static final List<Metric> METRICS = List.of(
-      new Metric("connack.p50", "CONNACK p50", "ms", true, s -> field(s, "latency", "connack", "p50")),
-      new Metric("connack.p99", "CONNACK p99", "ms", true, s -> field(s, "latency", "connack", "p99")),
-      new Metric("publish-to-receive.p50", "Publish-to-receive p50", "ms", true,
+      new Metric(RunMetric.CONNACK_P50, "CONNACK p50", "ms", true, s -> field(s, "latency", "connack", "p50")),
+      new Metric(RunMetric.CONNACK_P99, "CONNACK p99", "ms", true, s -> field(s, "latency", "connack", "p99")),
+      new Metric(RunMetric.PUBLISH_TO_RECEIVE_P50, "Publish-to-receive p50", "ms", true,
           s -> field(s, "latency", "publishToReceive", "p50")),
-      new Metric("publish-to-receive.p99", "Publish-to-receive p99", "ms", true,
+      new Metric(RunMetric.PUBLISH_TO_RECEIVE_P99, "Publish-to-receive p99", "ms", true,
           s -> field(s, "latency", "publishToReceive", "p99")),
-      new Metric("connects.perSec", "Connects per second", "/s", false, s -> field(s, "totals", "connectsPerSec")),
-      new Metric("messages.perSec", "Messages per second", "/s", false, s -> field(s, "totals", "messagesPerSec")),
-      new Metric("failures.percent", "Failures", "%", true, s -> field(s, "totals", "failuresPercent")),
-      new Metric("stickiness.percent", "Sticky reconnects", "%", false, s -> field(s, "stickiness", "percent")));
+      new Metric(RunMetric.CONNECTS_PER_SEC, "Connects per second", "/s", false, s -> field(s, "totals", "connectsPerSec")),
+      new Metric(RunMetric.MESSAGES_PER_SEC, "Messages per second", "/s", false, s -> field(s, "totals", "messagesPerSec")),
+      new Metric(RunMetric.FAILURES_PERCENT, "Failures", "%", true, s -> field(s, "totals", "failuresPercent")),
+      new Metric(RunMetric.STICKINESS_PERCENT, "Sticky reconnects", "%", false, s -> field(s, "stickiness", "percent")));
 
   private CompareReport() {
   }
@@ -156,7 +157,7 @@ public final class CompareReport {
         entry.put("ratioVsDirect", median == null || directMedian == null || directMedian == 0
             ? null : median / directMedian);
       }
-      metrics.add(new JsonObject().put("metric", metric.name()).put("label", metric.label())
+      metrics.add(new JsonObject().put("metric", metric.metric().key()).put("label", metric.label())
           .put("unit", metric.unit()).put("better", metric.lowerIsBetter() ? "lower" : "higher")
           .put("targets", perTarget));
     }

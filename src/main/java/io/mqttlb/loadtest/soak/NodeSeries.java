@@ -1,7 +1,9 @@
 package io.mqttlb.loadtest.soak;
 
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The resource series a soak samples from each node's {@code /metrics}, by the short name a
@@ -43,14 +45,19 @@ public enum NodeSeries {
     return PrometheusText.sum(prometheusText, metric, labels);
   }
 
-  /** The series named {@code key} (e.g. {@code heap}); null when there is none. */
-  public static NodeSeries byKey(String key) {
+  /**
+   * The series named {@code key} (e.g. {@code heap}).
+   *
+   * @throws IllegalArgumentException naming the text and every valid name
+   */
+  public static NodeSeries parse(String key) {
     for (NodeSeries series : values()) {
       if (series.key.equals(key)) {
         return series;
       }
     }
-    return null;
+    throw new IllegalArgumentException("unknown series " + (key == null ? "null" : "'" + key + "'")
+        + "; expected one of " + Arrays.stream(values()).map(s -> s.key).collect(Collectors.joining(", ")));
   }
 
   /** {@code 512 KiB}, {@code 3.2 MiB}, {@code 12}, {@code 0.004 s}: a value in this series' unit. */
