@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     description = "MQTT-aware load balancer: sends every client to the same broker, from any node.",
     subcommands = {NodeCommand.class, DemoCommand.class, StatusCommand.class, RouteCommand.class,
         BrokersCommand.class, ModeCommand.class, TableCommand.class, RebalanceCommand.class, WhatIfCommand.class,
-        ListenersCommand.class, LoadtestCommand.class})
+        ListenersCommand.class, LoadtestCommand.class, TierCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_OK = 0;
   public static final int EXIT_FAILURE = 1;

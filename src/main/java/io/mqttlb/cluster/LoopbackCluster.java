@@ -9,18 +9,26 @@ import java.util.stream.Collectors;
 
 /**
  * Hazelcast files for a tier whose members all run on 127.0.0.1, one file per member with its own
- * port (the demo with several nodes uses them; so can tests). The settings are those of
- * {@code cluster-config/hazelcast.yaml}: TCP-IP join, no multicast, fast join and failure detection.
+ * port (the demo with several nodes, {@code mqttlb tier write} and tests use them). The settings are
+ * those of {@code cluster-config/hazelcast.yaml}: TCP-IP join, no multicast, fast join and failure
+ * detection; what that file adds beyond them (merge policies and intervals, replicated-map settings)
+ * every node adds itself when it loads a Hazelcast file.
  */
 public final class LoopbackCluster {
   private LoopbackCluster() {}
 
   /** Writes {@code member-<i>.yaml} for each port into {@code dir}; returns the files in port order. */
   public static List<Path> writeConfigs(Path dir, String clusterName, List<Integer> ports) throws IOException {
+    return writeConfigs(dir, "member-", clusterName, ports);
+  }
+
+  /** Writes {@code <filePrefix><i>.yaml} for each port into {@code dir}; returns the files in port order. */
+  public static List<Path> writeConfigs(Path dir, String filePrefix, String clusterName, List<Integer> ports)
+      throws IOException {
     String members = ports.stream().map(p -> "          - 127.0.0.1:" + p).collect(Collectors.joining("\n"));
     List<Path> files = new ArrayList<>();
     for (int i = 0; i < ports.size(); i++) {
-      Path file = dir.resolve("member-" + (i + 1) + ".yaml");
+      Path file = dir.resolve(filePrefix + (i + 1) + ".yaml");
       Files.writeString(file, """
           hazelcast:
             cluster-name: %s
