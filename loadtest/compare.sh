@@ -36,9 +36,9 @@
 # haproxy (Debian), java 17, curl and python3 (to find free ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-die() { echo "compare: $*" >&2; exit 2; }
-say() { echo "compare: $*"; }
+SCRIPT=compare
+# shellcheck source=scripts/lib.sh
+. scripts/lib.sh
 
 if [ $# -lt 1 ] || [ $# -gt 3 ]; then die "usage: loadtest/compare.sh SIMULATION [ROUNDS] [OUT]"; fi
 SIM=$1
@@ -53,28 +53,19 @@ else
 fi
 SIM_NAME=$(basename "$SIM_FILE" .yaml)
 OUT=${3:-target/loadtest/compare-$SIM_NAME-$(date +%Y%m%d-%H%M%S)}
-JAR=target/mqttlb.jar
 JAVA_OPTS=${JAVA_OPTS:--Xmx256m}
 LOADTEST_JAVA_OPTS=${LOADTEST_JAVA_OPTS:-}
 LOADTEST_ARGS=${LOADTEST_ARGS:-}
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-GRACE_TENTHS=100
 TARGET_NAMES=(direct mqttlb haproxy)
 
-find_tool() { # NAME: on the PATH or in /usr/sbin (Debian puts the daemons there)
-  command -v "$1" 2>/dev/null || { [ -x "/usr/sbin/$1" ] && echo "/usr/sbin/$1"; } || true
-}
-MOSQUITTO=$(find_tool mosquitto)
-HAPROXY=$(find_tool haproxy)
-[ -n "$MOSQUITTO" ] || die "mosquitto is not installed (Debian: apt-get install -y mosquitto)"
+MOSQUITTO=$(tool_path mosquitto) || die "mosquitto is not installed (Debian: apt-get install -y mosquitto)"
+HAPROXY=$(tool_path haproxy) || die "haproxy is not installed (Debian: apt-get install -y haproxy)"
 for tool in mosquitto_pub mosquitto_sub; do
   command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install -y mosquitto-clients)"
 done
-[ -n "$HAPROXY" ] || die "haproxy is not installed (Debian: apt-get install -y haproxy)"
-for tool in java curl python3 timeout; do
-  command -v "$tool" >/dev/null || die "$tool is not on the PATH"
-done
-[ -f "$JAR" ] || die "$JAR is missing: build it with 'mvn -B package -DskipTests'"
+need_tools java curl python3 timeout
+need_jar
 if [ "${SMOKE:-0}" != 1 ]; then
   # Fail now, not after the tier has started: the jar must have the loadtest command and the
   # comparison report.
@@ -85,201 +76,61 @@ if [ "${SMOKE:-0}" != 1 ]; then
     || die "$JAR has no io.mqttlb.loadtest.report.CompareReport: build it from a branch that has the load-test report"
 fi
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/mqttlb-compare.XXXXXX")
-PIDS=()   # every process this script started and has not yet seen exit
-NAMES=()
+lib_work mqttlb-compare
+trap 'warn "a command failed at line $LINENO (KEEP=1 keeps the logs)"' ERR
 
-started() { PIDS+=("$2"); NAMES+=("$1"); }
-
-stop_pids() { # PID...: SIGTERM, wait up to the grace, then SIGKILL; reaps them
-  local pid alive
-  [ $# -gt 0 ] || return 0
-  for pid in "$@"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for _ in $(seq 1 "$GRACE_TENTHS"); do
-    alive=0
-    for pid in "$@"; do kill -0 "$pid" 2>/dev/null && alive=1; done
-    [ "$alive" -eq 0 ] && break
-    sleep 0.1
-  done
-  for pid in "$@"; do
-    if kill -0 "$pid" 2>/dev/null; then
-      echo "compare: pid $pid ignored SIGTERM for $((GRACE_TENTHS / 10)) s; sending SIGKILL" >&2
-      kill -KILL "$pid" 2>/dev/null || true
-    fi
-    wait "$pid" 2>/dev/null || true
-  done
-}
-
-forget() { # NAME: stop the processes started under NAME and drop them from the list
-  local i keep_pids=() keep_names=() stop=()
-  for i in "${!PIDS[@]}"; do
-    if [ "${NAMES[$i]}" = "$1" ]; then
-      stop+=("${PIDS[$i]}")
-    else
-      keep_pids+=("${PIDS[$i]}")
-      keep_names+=("${NAMES[$i]}")
-    fi
-  done
-  stop_pids "${stop[@]}"
-  PIDS=("${keep_pids[@]}")
-  NAMES=("${keep_names[@]}")
-}
-
-stop_all() {
-  trap - EXIT INT TERM
-  if [ ${#PIDS[@]} -gt 0 ]; then
-    say "stopping ${#PIDS[@]} process(es) it started"
-    stop_pids "${PIDS[@]}"
-  fi
-  if [ "${KEEP:-0}" = 1 ]; then
-    say "logs of brokers, nodes and HAProxy kept in $WORK"
-  else
-    rm -rf "$WORK"
-  fi
-}
-trap stop_all EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-trap 'echo "compare: a command failed at line $LINENO (KEEP=1 keeps the logs)" >&2' ERR
-
-fail_start() { # NAME LOG: a process did not come up
-  echo "compare: $1 did not come up; the end of its log ($2):" >&2
-  tail -n 20 "$2" >&2 || true
-  KEEP=1
-  exit 1
-}
-
-# 15 distinct free loopback ports, bound at the same time so that none is handed out twice.
-read -r -a PORTS <<<"$(python3 -c '
-import socket
-ss = [socket.socket() for _ in range(15)]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()')"
+read -r -a PORTS <<<"$(free_ports 15)"
 BROKER_PORTS=("${PORTS[@]:0:3}")
-LB_PORTS=("${PORTS[@]:3:3}")
-ADMIN_PORTS=("${PORTS[@]:6:3}")
-HZ_PORTS=("${PORTS[@]:9:3}")
-HAP_PORTS=("${PORTS[@]:12:3}")
+HAP_PORTS=("${PORTS[@]:3:3}")
 join() { local IFS=,; echo "$*"; }
 loopback() { local p out=(); for p in "$@"; do out+=("127.0.0.1:$p"); done; join "${out[@]}"; }
-declare -A TARGETS=(
-  [direct]=$(loopback "${BROKER_PORTS[@]}")
-  [mqttlb]=$(loopback "${LB_PORTS[@]}")
-  [haproxy]=$(loopback "${HAP_PORTS[@]}")
-)
 
 # ---- brokers ----------------------------------------------------------------------------------
 
 for i in 0 1 2; do
   id="b$((i + 1))"
   {
-    echo "listener ${BROKER_PORTS[$i]} 127.0.0.1"
-    echo "allow_anonymous true"
-    echo "persistence false"
-    echo "max_queued_messages 10000"
-    echo "log_type error"
-    echo "log_type warning"
-    if [ "$i" -gt 0 ]; then
-      # b2 and b3 bridge fleet/# both ways to b1: a message published on any broker reaches the
-      # subscribers of all three. try_private tells b1 that this client is a bridge, so b1 does
-      # not send a bridged message back where it came from.
-      echo "connection compare-$id"
-      echo "address 127.0.0.1:${BROKER_PORTS[0]}"
-      echo "topic fleet/# both 1"
-      echo "try_private true"
-      echo "cleansession true"
-      echo "restart_timeout 1"
-    fi
+    broker_conf "${BROKER_PORTS[$i]}" "max_queued_messages 10000" "log_type error" "log_type warning"
+    if [ "$i" -gt 0 ]; then bridge_conf "compare-$id" "${BROKER_PORTS[0]}"; fi
   } >"$WORK/$id.conf"
 done
 
 start_brokers() {
-  local i id
-  for i in 0 1 2; do
-    id="b$((i + 1))"
-    "$MOSQUITTO" -c "$WORK/$id.conf" >>"$WORK/$id.log" 2>&1 &
-    started brokers $!
-    # b1 first and listening, so that the bridges of b2 and b3 connect at their first attempt.
-    for _ in $(seq 1 50); do
-      mosquitto_pub -h 127.0.0.1 -p "${BROKER_PORTS[$i]}" -i "compare-marker-$id" \
-        -t mqttlb/broker -m "$id" -r -q 1 2>/dev/null && continue 2
-      sleep 0.1
-    done
-    fail_start "broker $id" "$WORK/$id.log"
-  done
-  # The bridges are up when a message published on b2 reaches a subscriber on b3 (through b1).
-  local sub rc
-  for _ in $(seq 1 20); do
-    mosquitto_sub -h 127.0.0.1 -p "${BROKER_PORTS[2]}" -i compare-bridge-sub -t fleet/compare-ready \
-      -C 1 -W 2 >/dev/null 2>&1 &
-    sub=$!
-    sleep 0.3
-    mosquitto_pub -h 127.0.0.1 -p "${BROKER_PORTS[1]}" -i compare-bridge-pub -t fleet/compare-ready \
-      -m ready -q 1 2>/dev/null || true
-    rc=0
-    wait "$sub" || rc=$?
-    [ "$rc" -eq 0 ] && return 0
-  done
-  fail_start "the bridge b2 → b1 → b3" "$WORK/b2.log"
+  local i
+  # b1 first and holding its marker, so that the bridges of b2 and b3 connect at their first attempt.
+  for i in 0 1 2; do start_broker broker "b$((i + 1))" "${BROKER_PORTS[$i]}"; done
+  wait_bridged "${BROKER_PORTS[1]}" "${BROKER_PORTS[2]}" || fail_start "the bridge b2 → b1 → b3" "$WORK/b2.log"
 }
 
-# ---- mqttlb tier, from the templates in cluster-config ------------------------------------------
+# ---- mqttlb tier (mqttlb tier write) ------------------------------------------------------------
 
-replace_line() { # FILE OLD NEW: replace the one line that is OLD (its comment aside), or fail
-  OLD=$2 NEW=$3 awk '
-    { line = $0; sub(/[ \t]*#.*$/, "", line) }
-    line == ENVIRON["OLD"] && !/^[ \t]*#/ { print ENVIRON["NEW"]; n++; next }
-    { print }
-    END { exit n == 1 ? 0 : 3 }' "$1" >"$1.tmp" \
-    || die "template $1: expected exactly one line '$2' (did the template change?)"
-  mv "$1.tmp" "$1"
-}
+write_tier --brokers "b1=127.0.0.1:${BROKER_PORTS[0]},b2=127.0.0.1:${BROKER_PORTS[1]},b3=127.0.0.1:${BROKER_PORTS[2]}" \
+  --mqtt-ports "$(join "${PORTS[@]:6:3}")" --admin-ports "$(join "${PORTS[@]:9:3}")" \
+  --hazelcast-ports "$(join "${PORTS[@]:12:3}")" --mode "${MODE:-hash}" --cluster-name "mqttlb-compare-$$"
 
-hz_members=("${HZ_PORTS[@]}")
-for n in 1 2 3; do
-  i=$((n - 1))
-  hz="$WORK/hazelcast-$n.yaml"
-  cp cluster-config/hazelcast.yaml "$hz"
-  replace_line "$hz" "  cluster-name: mqttlb-local" "  cluster-name: mqttlb-compare-$$"
-  replace_line "$hz" "      port: 5701" "      port: ${HZ_PORTS[$i]}"
-  replace_line "$hz" "      auto-increment: true" "      auto-increment: false"
-  for m in 0 1 2; do
-    replace_line "$hz" "          - 127.0.0.1:$((5701 + m))" "          - 127.0.0.1:${hz_members[$m]}"
-  done
-  node="$WORK/node-$n.yaml"
-  cp "cluster-config/node-$n.yaml" "$node"
-  replace_line "$node" "    port: $((1883 + i))" "    port: ${LB_PORTS[$i]}"
-  replace_line "$node" "  port: $((8080 + i))" "  port: ${ADMIN_PORTS[$i]}"
-  for m in 0 1 2; do
-    replace_line "$node" "    address: 127.0.0.1:$((1981 + m))" "    address: 127.0.0.1:${BROKER_PORTS[$m]}"
-  done
-  replace_line "$node" "  mode: table" "  mode: ${MODE:-hash}"
-  replace_line "$node" "  hazelcastConfig: cluster-config/hazelcast.yaml" "  hazelcastConfig: $hz"
-done
+declare -A TARGETS=(
+  [direct]=$(loopback "${BROKER_PORTS[@]}")
+  [mqttlb]=$(loopback "${NODE_MQTT_PORTS[@]}")
+  [haproxy]=$(loopback "${HAP_PORTS[@]}")
+)
 
-start_tier() {
-  local n
-  for n in 1 2 3; do
-    # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
-    env -u MQTTLB_ADMIN_TOKEN java $JAVA_OPTS -jar "$JAR" node --config "$WORK/node-$n.yaml" \
-      >"$WORK/node-$n.log" 2>&1 &
-    started tier $!
-  done
+start_tier_nodes() {
+  # shellcheck disable=SC2086 # JAVA_OPTS is a list of options
+  start_tier tier $JAVA_OPTS
   wait_tier_ready 600
 }
 
 wait_tier_ready() { # TENTHS: every node answers and sees three members and three healthy brokers
-  local n status members healthy
-  for n in 1 2 3; do
+  local i status members healthy
+  for i in "${!NODE_IDS[@]}"; do
     for _ in $(seq 1 "$1"); do
-      status=$(curl -fsS "http://127.0.0.1:${ADMIN_PORTS[$((n - 1))]}/api/v1/status" 2>/dev/null || true)
+      status=$(curl -fsS "http://127.0.0.1:${NODE_ADMIN_PORTS[$i]}/api/v1/status" 2>/dev/null || true)
       members=$(grep -o '"members":\[[^]]*\]' <<<"$status" | grep -o '"[^"]*"' | grep -vc members || true)
       healthy=$(grep -o '"healthy":true' <<<"$status" | wc -l || true)
       [ "$members" -ge 3 ] && [ "$healthy" -eq 3 ] && continue 2
       sleep 0.1
     done
-    fail_start "mqttlb node lb-$n (3 members and 3 healthy brokers within $(($1 / 10)) s)" "$WORK/node-$n.log"
+    fail_start "mqttlb node ${NODE_IDS[$i]} (3 members and 3 healthy brokers within $(($1 / 10)) s)" "$WORK/node-$((i + 1)).log"
   done
 }
 
@@ -321,18 +172,10 @@ CFG
 "$HAPROXY" -c -q -f "$WORK/haproxy.cfg" || die "haproxy rejects $WORK/haproxy.cfg"
 
 start_haproxy() {
-  "$HAPROXY" -f "$WORK/haproxy.cfg" >>"$WORK/haproxy.log" 2>&1 &
-  started haproxy $!
-  for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/${HAP_PORTS[2]}") 2>/dev/null && return 0
-    sleep 0.1
-  done
-  fail_start haproxy "$WORK/haproxy.log"
+  launch haproxy "$WORK/haproxy.log" "$HAPROXY" -f "$WORK/haproxy.cfg"
+  wait_port "${HAP_PORTS[2]}" 50 || fail_start haproxy "$WORK/haproxy.log"
 }
 
-# Every address of every target answers an MQTT client and hands it to a broker, which says its
-# id through the retained marker. One client id goes through the three addresses of a target: a
-# balancer sends it to one broker each time, the brokers directly cannot.
 probe_targets() {
   local t addr broker line seen
   for t in "${TARGET_NAMES[@]}"; do
@@ -353,21 +196,10 @@ probe_targets() {
   done
 }
 
-cpu_ticks() { # PID...: user + system clock ticks of these processes so far
-  local pid total=0 stat
-  for pid in "$@"; do
-    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
-    stat=${stat##*) }                       # the fields after "(comm) "
-    read -r -a f <<<"$stat"
-    total=$((total + f[11] + f[12]))        # utime, stime: fields 14 and 15 of proc(5)
-  done
-  echo "$total"
-}
-pids_of() { local i out=(); for i in "${!PIDS[@]}"; do [ "${NAMES[$i]}" = "$1" ] && out+=("${PIDS[$i]}"); done; echo "${out[*]}"; }
 
-say "brokers b1..b3 on $(join "${BROKER_PORTS[@]}"), mqttlb on $(join "${LB_PORTS[@]}") (mode ${MODE:-hash}), HAProxy on $(join "${HAP_PORTS[@]}")"
+say "brokers b1..b3 on $(join "${BROKER_PORTS[@]}"), mqttlb on $(join "${NODE_MQTT_PORTS[@]}") (mode ${MODE:-hash}), HAProxy on $(join "${HAP_PORTS[@]}")"
 start_brokers
-start_tier
+start_tier_nodes
 start_haproxy
 probe_targets
 mkdir -p "$OUT/setup"
@@ -385,8 +217,8 @@ cp "$WORK"/*.conf "$WORK"/haproxy.cfg "$WORK"/node-*.yaml "$WORK"/hazelcast-*.ya
 
 if [ "${SMOKE:-0}" = 1 ]; then
   say "SMOKE=1: every target answers; restarting the brokers and HAProxy once, as between runs"
-  forget brokers; start_brokers
-  forget haproxy; start_haproxy
+  stop_named broker; start_brokers
+  stop_named haproxy; start_haproxy
   probe_targets
   say "SMOKE=1: done, no simulation run"
   exit 0
@@ -404,13 +236,11 @@ run_simulation() { # TARGET LOG [OPTION...]
   shift 2
   t0=$(date +%s.%N)
   # shellcheck disable=SC2086 # LOADTEST_JAVA_OPTS and LOADTEST_ARGS are lists of options
-  timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
-    --targets "${TARGETS[$target]}" --quiet "$@" $LOADTEST_ARGS >"$log" 2>&1 &
-  local run_pid=$!
-  started loadtest "$run_pid"
+  launch loadtest "$log" timeout -k 10 "$RUN_TIMEOUT" java $LOADTEST_JAVA_OPTS -jar "$JAR" loadtest "$SIM_FILE" \
+    --targets "${TARGETS[$target]}" --quiet "$@" $LOADTEST_ARGS
   rc=0
-  wait "$run_pid" || rc=$?
-  forget loadtest
+  wait "$STARTED_PID" || rc=$?
+  stop_named loadtest
   secs=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$t0" "$(date +%s.%N)")
 }
 
@@ -429,7 +259,7 @@ say "idle ${IDLE_SECONDS} s: mqttlb tier $(((t1 - t0) * 1000 / CLK_TCK)) ms CPU,
 WARMUP=${WARMUP:-4}
 mkdir -p "$OUT/warmup"
 for w in $(seq 1 "$WARMUP"); do
-  forget brokers; start_brokers
+  stop_named broker; start_brokers
   wait_tier_ready 300
   # shellcheck disable=SC2046 # pid lists
   b0=$(cpu_ticks $(pids_of tier))
@@ -443,15 +273,15 @@ for round in $(seq 1 "$ROUNDS"); do
   for k in 0 1 2; do
     t=${TARGET_NAMES[$(((round - 1 + k) % 3))]}
     # Fresh brokers (no sessions, no queued messages of an earlier run) and an empty stick table.
-    forget brokers; start_brokers
-    forget haproxy; start_haproxy
+    stop_named broker; start_brokers
+    stop_named haproxy; start_haproxy
     wait_tier_ready 300
     case $t in
       mqttlb) balancer=$(pids_of tier) ;;
       haproxy) balancer=$(pids_of haproxy) ;;
       *) balancer="" ;;
     esac
-    brokers=$(pids_of brokers)
+    brokers=$(pids_of broker)
     # shellcheck disable=SC2086 # pid lists
     { b0=$(cpu_ticks $balancer); k0=$(cpu_ticks $brokers); }
     report="$OUT/$t-$round"
