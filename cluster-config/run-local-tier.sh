@@ -13,7 +13,7 @@
 # JAVA_OPTS: the nodes' JVM options (default -Xmx256m).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT=run-local-tier
+SCRIPT="run-local-tier"
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 

@@ -36,7 +36,7 @@
 # haproxy (Debian), java 17, curl and python3 (to find free ports).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SCRIPT=compare
+SCRIPT="compare"
 # shellcheck source=scripts/lib.sh
 . scripts/lib.sh
 

@@ -12,38 +12,21 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 cycles=${1:-3000}
 rounds=${2:-8}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-
+SCRIPT="connect-cycles"
+[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 # shellcheck source=loadtest/quick/common.sh
 . loadtest/quick/common.sh
-broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
-
-[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
-mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
+read -r broker hap lb admin <<<"$(free_ports 4)"
+test_class_path
 
 start_broker_and_haproxy
-write_node_yaml
 if [ "${CLUSTER:-0}" = 1 ]; then
-  hz=$(free_port)
-  cat > "$work/hazelcast.yaml" <<CFG
-hazelcast:
-  cluster-name: connect-cycles-$$
-  network:
-    port: { port: $hz, auto-increment: false }
-    join:
-      auto-detection: { enabled: false }
-      multicast: { enabled: false }
-      tcp-ip: { enabled: true, member-list: [ "127.0.0.1:$hz" ] }
-    interfaces: { enabled: true, interfaces: [ 127.0.0.1 ] }
-  metrics: { jmx: { enabled: false }, management-center: { enabled: false } }
-CFG
-  printf 'cluster: { hazelcastConfig: %s }\n' "$work/hazelcast.yaml" >> "$work/node.yaml"
+  write_node_yaml --cluster --hazelcast-ports 0 --cluster-name "connect-cycles-$$"
+else
+  write_node_yaml
 fi
 # NODE_OPTS: JVM options for the node, e.g. -Dmqttlb.listener.reusePort=false (one accepting socket)
 # shellcheck disable=SC2086 # NODE_OPTS is a list of options
 start_node ${NODE_OPTS:-}
 echo "mqttlb node: mode ${MODE:-hash}, $([ "${CLUSTER:-0}" = 1 ] && echo 'one-member Hazelcast cluster' || echo standalone)"
-java -cp "$(cat "$work/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"
+java -cp "$(cat "$WORK/cp.txt")" loadtest/quick/ConnectCycles.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"

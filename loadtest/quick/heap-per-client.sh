@@ -21,42 +21,52 @@ transport=${2:-mqtt}
 case "$transport" in mqtt|mqtts|ws) ;; *) echo "TRANSPORT is mqtt, mqtts or ws, not $transport" >&2; exit 2 ;; esac
 ramp=10
 hold=30
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"; }
-trap cleanup EXIT
-
+SCRIPT="heap-per-client"
+[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 # shellcheck source=loadtest/quick/common.sh
 . loadtest/quick/common.sh
-broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
-[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
+need_tools jcmd
+read -r broker hap lb admin ws_broker ws_plain <<<"$(free_ports 6)"
 
 start_broker_and_haproxy "$((clients + 100))"
-write_node_yaml
 case "$transport" in
+  mqtt)
+    write_node_yaml
+    ;;
   mqtts)
     make_tls_files
-    sed -i "s|port: $lb }|port: $lb, tls: { certPath: $work/tls/server.pem, keyPath: $work/tls/server.key, provider: ${PROVIDER:-openssl} } }|" "$work/node.yaml"
+    listener_extra=", tls: { certPath: $WORK/tls/server.pem, keyPath: $WORK/tls/server.key, provider: ${PROVIDER:-openssl} }"
     # HAProxy again, now terminating TLS on its bind line (the MQTT rules read the decrypted bytes)
-    kill "$hap_pid"; wait "$hap_pid" 2>/dev/null || true
-    sed -i "s|^  bind 127.0.0.1:$hap\$|  bind 127.0.0.1:$hap ssl crt $work/tls/haproxy.pem|" "$work/haproxy.cfg"
-    haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+    stop_named haproxy
+    reference_haproxy_cfg "127.0.0.1:$hap ssl crt $WORK/tls/haproxy.pem" "127.0.0.1:$broker" "$((clients + 100))" \
+      > "$WORK/haproxy.cfg"
+    start_haproxy
     ;;
   ws)
-    sed -i "s|port: $lb }|port: $lb, websocket: { path: /mqtt } }|" "$work/node.yaml"
+    listener_extra=", websocket: { path: /mqtt }"
     # HAProxy's clients need a broker that speaks WebSocket: a second Mosquitto with a WebSocket
     # listener (Mosquitto 2.0 starts only with a plain listener beside it).
-    ws_broker=$(free_port)
-    printf 'listener %s 127.0.0.1\nlistener %s 127.0.0.1\nprotocol websockets\nallow_anonymous true\nmax_connections -1\n' \
-      "$(free_port)" "$ws_broker" > "$work/mosquitto-ws.conf"
-    mosquitto -c "$work/mosquitto-ws.conf" > "$work/mosquitto-ws.log" 2>&1 & pids+=($!)
-    kill "$hap_pid"; wait "$hap_pid" 2>/dev/null || true
-    sed -i -e '/tcp-request/d' -e '/stick/d' -e "s|server b1 127.0.0.1:$broker|server b1 127.0.0.1:$ws_broker|" "$work/haproxy.cfg"
-    haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
+    broker_conf "$ws_plain" "listener $ws_broker 127.0.0.1" "protocol websockets" \
+      "max_connections -1" > "$WORK/mosquitto-ws.conf"
+    launch mosquitto-ws "$WORK/mosquitto-ws.log" "$MOSQUITTO" -c "$WORK/mosquitto-ws.conf"
+    wait_port "$ws_broker" 50 || fail_start "the WebSocket Mosquitto" "$WORK/mosquitto-ws.log"
+    stop_named haproxy
+    reference_haproxy_cfg "127.0.0.1:$hap" "127.0.0.1:$ws_broker" "$((clients + 100))" tcp > "$WORK/haproxy.cfg"
+    start_haproxy
     ;;
 esac
+if [ "$transport" != mqtt ]; then
+  # A TLS or WebSocket listener, which mqttlb tier write does not write: a file of its own.
+  NODE_FILE=$WORK/node.yaml
+  cat > "$NODE_FILE" <<CFG
+node: { id: lb-bench }
+listeners: [ { name: tcp, host: 127.0.0.1, port: $lb$listener_extra } ]
+admin: { host: 127.0.0.1, port: $admin }
+brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
+routing: { mode: ${MODE:-hash} }
+CFG
+fi
 start_node -Xmx512m
-kill -0 "$lb_pid" 2>/dev/null || { echo "the node did not start:" >&2; cat "$work/node.log" >&2; exit 2; }
 
 rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 heap_kib() { # used heap of the node after a full GC
@@ -72,8 +82,8 @@ target() { # PORT: how the clients reach that port
 }
 idle_clients() { # TARGET_PORT: CLIENTS idle clients for ramp + hold seconds, in the background
   local ca=""
-  if [ "$transport" = mqtts ]; then ca="caFile: $work/tls/ca.pem"; fi
-  cat > "$work/idle-$1.yaml" <<SIM
+  if [ "$transport" = mqtts ]; then ca="caFile: $WORK/tls/ca.pem"; fi
+  cat > "$WORK/idle-$1.yaml" <<SIM
 simulation: idle-clients
 markerTopic: null
 targets: ["$(target "$1")"]
@@ -89,9 +99,8 @@ scenarios:
     injection:
       - rampUsers: { users: $clients, during: ${ramp}s }
 SIM
-  java -jar target/mqttlb.jar loadtest "$work/idle-$1.yaml" --quiet > "$work/loadtest-$1.log" 2>&1 &
-  load_pid=$!
-  pids+=("$load_pid")
+  launch loadtest "$WORK/loadtest-$1.log" java -jar "$JAR" loadtest "$WORK/idle-$1.yaml" --quiet
+  load_pid=$STARTED_PID
 }
 metric() { # NAME{LABELS} as printed by /metrics
   curl -s "http://127.0.0.1:$admin/metrics" | awk -v m="$1" 'index($0, m) == 1 { print $2; exit }'
@@ -102,7 +111,7 @@ connected() { curl -s "http://127.0.0.1:$admin/api/v1/status" | python3 -c 'impo
 
 sleep 5 # the node's first health checks and JIT settle
 heap0=$(heap_kib); rss0=$(rss_kib "$lb_pid")
-jcmd "$lb_pid" GC.class_histogram > "$work/histo-before.txt"
+jcmd "$lb_pid" GC.class_histogram > "$WORK/histo-before.txt"
 idle_clients "$lb"
 sleep $((ramp + 10))
 through_node=$(connected)
@@ -110,7 +119,7 @@ heap1=$(heap_kib); rss1=$(rss_kib "$lb_pid")
 echo "with the clients held: direct buffers $(metric 'jvm_buffer_memory_used_bytes{id="direct"') B (JVM), \
 allocator direct $(metric 'mqttlb_buffer_memory_bytes{area="direct"') B, heap $(metric 'mqttlb_buffer_memory_bytes{area="heap"') B; \
 $(fds "$lb_pid") file descriptors, $(threads "$lb_pid") threads"
-jcmd "$lb_pid" GC.class_histogram > "$work/histo-after.txt"
+jcmd "$lb_pid" GC.class_histogram > "$WORK/histo-after.txt"
 wait "$load_pid" || true
 
 hap0=$(rss_kib "$hap_pid")
@@ -120,7 +129,7 @@ sleep $((ramp + 10))
 hap1=$(rss_kib "$hap_pid")
 wait "$load_pid" || true
 
-python3 - "$clients" "$through_node" "$heap0" "$heap1" "$rss0" "$rss1" "$hap0" "$hap1" "$work" "$transport" <<'PY'
+python3 - "$clients" "$through_node" "$heap0" "$heap1" "$rss0" "$rss1" "$hap0" "$hap1" "$WORK" "$transport" <<'PY'
 import re, sys
 clients, through, heap0, heap1, rss0, rss1, hap0, hap1 = (int(v) for v in sys.argv[1:9])
 work = sys.argv[9]

@@ -11,22 +11,17 @@ cd "$(dirname "$0")/../.."
 messages=${1:-50000}
 rate=${2:-5000}
 rounds=${3:-5}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-
+SCRIPT="message-round-trips"
+[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 # shellcheck source=loadtest/quick/common.sh
 . loadtest/quick/common.sh
-broker=$(free_port); hap=$(free_port); lb=$(free_port); admin=$(free_port)
-
-[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
-mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
+read -r broker hap lb admin <<<"$(free_ports 4)"
+test_class_path
 
 start_broker_and_haproxy
 write_node_yaml
 # shellcheck disable=SC2086 # NODE_OPTS is a list of options
 start_node ${NODE_OPTS:-}
 echo "each round: $messages messages at $rate/s per target; the first rounds include the JIT warming up"
-java -cp "$(cat "$work/cp.txt")" loadtest/quick/MessageRoundTrips.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" \
+java -cp "$(cat "$WORK/cp.txt")" loadtest/quick/MessageRoundTrips.java "$broker" "$hap" "$lb" "$hap_pid" "$lb_pid" \
   "$messages" "$rate" "$rounds"

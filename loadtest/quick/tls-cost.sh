@@ -14,42 +14,39 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-10}
 cycles=${2:-2000}
 rounds=${3:-3}
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; [ "${KEEP:-0}" = 1 ] || rm -rf "$work"; }
-trap cleanup EXIT
-
+SCRIPT="tls-cost"
+[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
 # shellcheck source=loadtest/quick/common.sh
 . loadtest/quick/common.sh
-broker=$(free_port); hap=$(free_port); lb=$(free_port); lb_jdk=$(free_port); admin=$(free_port)
-[ -f target/mqttlb.jar ] || mvn -B -q package -DskipTests
-mvn -B -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" -Dmdep.includeScope=test >/dev/null
+need_tools openssl
+read -r broker hap lb lb_jdk admin <<<"$(free_ports 5)"
+test_class_path
 make_tls_files
 
-printf 'listener %s 127.0.0.1\nallow_anonymous true\n' "$broker" > "$work/mosquitto.conf"
-mosquitto -c "$work/mosquitto.conf" > "$work/mosquitto.log" 2>&1 & pids+=($!)
+broker_conf "$broker" > "$WORK/mosquitto.conf"
+launch mosquitto "$WORK/mosquitto.log" "$MOSQUITTO" -c "$WORK/mosquitto.conf"
+wait_port "$broker" 50 || fail_start mosquitto "$WORK/mosquitto.log"
 # The reference configuration with TLS on its bind line; the MQTT rules then read the decrypted bytes.
-reference_haproxy_cfg "$hap" "$broker" \
-  | sed "s|^  bind 127.0.0.1:$hap\$|  bind 127.0.0.1:$hap ssl crt $work/tls/haproxy.pem|" > "$work/haproxy.cfg"
-grep -q "ssl crt" "$work/haproxy.cfg" || { echo "could not put TLS on HAProxy's bind line" >&2; exit 2; }
-haproxy -f "$work/haproxy.cfg" > "$work/haproxy.log" 2>&1 & pids+=($!); hap_pid=$!
-cat > "$work/node.yaml" <<CFG
+reference_haproxy_cfg "127.0.0.1:$hap ssl crt $WORK/tls/haproxy.pem" "127.0.0.1:$broker" > "$WORK/haproxy.cfg"
+start_haproxy
+# Two TLS listeners, which mqttlb tier write does not write: a file of its own.
+NODE_FILE=$WORK/node.yaml
+cat > "$NODE_FILE" <<CFG
 node: { id: lb-tls-bench }
 listeners:
   - { name: tls, host: 127.0.0.1, port: $lb,
-      tls: { certPath: $work/tls/server.pem, keyPath: $work/tls/server.key, provider: openssl } }
+      tls: { certPath: $WORK/tls/server.pem, keyPath: $WORK/tls/server.key, provider: openssl } }
   - { name: tls-jdk, host: 127.0.0.1, port: $lb_jdk,
-      tls: { certPath: $work/tls/server.pem, keyPath: $work/tls/server.key, provider: jdk } }
+      tls: { certPath: $WORK/tls/server.pem, keyPath: $WORK/tls/server.key, provider: jdk } }
 admin: { host: 127.0.0.1, port: $admin }
 brokers: [ { id: b1, address: "127.0.0.1:$broker" } ]
 CFG
 start_node
-kill -0 "$lb_pid" 2>/dev/null || { echo "the node did not start:" >&2; cat "$work/node.log" >&2; exit 2; }
 
 handshakes() { # NAME PORT PID: full handshakes for $seconds, per CPU-second of PID
   local before after out count
   before=$(cpu_ticks "$3")
-  out=$(openssl s_time -connect "127.0.0.1:$2" -new -time "$seconds" -CAfile "$work/tls/ca.pem" 2>&1 | grep 'connections in' | head -n 1)
+  out=$(openssl s_time -connect "127.0.0.1:$2" -new -time "$seconds" -CAfile "$WORK/tls/ca.pem" 2>&1 | grep 'connections in' | head -n 1)
   after=$(cpu_ticks "$3")
   count=$(echo "$out" | awk '{ print $1 }')
   python3 -c "import sys; n, t = int(sys.argv[2]), int(sys.argv[3]); \
@@ -57,8 +54,8 @@ print(f'{sys.argv[1]:<24} {n:6d} handshakes, {t / 100:5.2f} CPU-s: {n / max(t, 1
     "$1" "$count" "$((after - before))"
 }
 echo "== full TLS handshakes (openssl s_time -new, ${seconds}s each; warm-up first) =="
-openssl s_time -connect "127.0.0.1:$lb" -new -time 3 -CAfile "$work/tls/ca.pem" >/dev/null 2>&1 || true
-openssl s_time -connect "127.0.0.1:$lb_jdk" -new -time 3 -CAfile "$work/tls/ca.pem" >/dev/null 2>&1 || true
+openssl s_time -connect "127.0.0.1:$lb" -new -time 3 -CAfile "$WORK/tls/ca.pem" >/dev/null 2>&1 || true
+openssl s_time -connect "127.0.0.1:$lb_jdk" -new -time 3 -CAfile "$WORK/tls/ca.pem" >/dev/null 2>&1 || true
 for r in $(seq "$rounds"); do
   echo "round $r"
   handshakes "haproxy (OpenSSL 3)" "$hap" "$hap_pid"
@@ -67,5 +64,5 @@ for r in $(seq "$rounds"); do
 done
 
 echo "== MQTT connect over TLS (HiveMQ client, new session each, $cycles cycles per round) =="
-java -cp "$(cat "$work/cp.txt")" loadtest/quick/TlsConnectCycles.java "$work/tls/ca.pem" \
+java -cp "$(cat "$WORK/cp.txt")" loadtest/quick/TlsConnectCycles.java "$WORK/tls/ca.pem" \
   "$hap" "$lb" "$hap_pid" "$lb_pid" "$cycles" "$rounds"

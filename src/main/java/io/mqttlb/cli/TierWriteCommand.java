@@ -42,7 +42,7 @@ final class TierWriteCommand implements Callable<Integer> {
   static final String DEFAULT_CLUSTER_NAME = "mqttlb-local";
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-  @Option(names = "--nodes", defaultValue = "3", description = "Nodes, 1..16 (default ${DEFAULT-VALUE}); one node is standalone unless --cluster.")
+  @Option(names = "--nodes", defaultValue = "3", paramLabel = "N", description = "Nodes, 1..16 (default ${DEFAULT-VALUE}); one node is standalone unless --cluster.")
   int nodes;
 
   @Option(names = "--brokers", required = true, split = ",", paramLabel = "ID=HOST:PORT",
@@ -64,7 +64,7 @@ final class TierWriteCommand implements Callable<Integer> {
   @Option(names = "--cluster", description = "Give a single node a Hazelcast cluster of its own (more nodes always form one).")
   boolean cluster;
 
-  @Option(names = "--cluster-name", description = "Hazelcast cluster name (default " + DEFAULT_CLUSTER_NAME + ").")
+  @Option(names = "--cluster-name", paramLabel = "NAME", description = "Hazelcast cluster name (default " + DEFAULT_CLUSTER_NAME + ").")
   String clusterName;
 
   @Option(names = "--mode", defaultValue = "hash", paramLabel = "hash|table", description = "Routing mode (default ${DEFAULT-VALUE}).")
