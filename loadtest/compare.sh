@@ -31,7 +31,8 @@
 # LOADTEST_ARGS (more loadtest options for every run, e.g. "--duration-scale 0.5"), RUN_TIMEOUT,
 # WARMUP (runs through the tier before the rounds, default 4), IDLE_SECONDS (default 20),
 # MODE=table (the tier's routing mode), KEEP=1 (keep the logs of brokers, nodes and HAProxy),
-# SMOKE=1 (start everything, check that each target answers, stop: no simulation is run).
+# SMOKE=1 (start everything, check that each target answers, stop: no simulation is run; CompareSmokeIT
+# runs it so), JAR (default target/mqttlb.jar).
 # Needs mosquitto, mosquitto_pub and mosquitto_sub (Debian: mosquitto mosquitto-clients),
 # haproxy (Debian), java 17, curl and python3 (to find free ports).
 set -euo pipefail
