@@ -334,7 +334,13 @@ function confirmStep(text, field) {
       finish(field ? input.value : true);
     };
     const onCancel = () => finish(null);
-    const onClose = () => finish(null);
+    // The browser fires a dialog's close event later, as a task of its own: the close of the previous
+    // confirmation can arrive after this one opened. Only a close that left the dialog closed cancels.
+    const onClose = () => {
+      if (!dialog.open) {
+        finish(null);
+      }
+    };
     $('#confirm-form').addEventListener('submit', onSubmit);
     $('#confirm-no').addEventListener('click', onCancel);
     dialog.addEventListener('close', onClose);
