@@ -10,13 +10,15 @@ import picocli.CommandLine.Mixin;
  * {@code mqttlb status}: what one node knows about the tier, e.g.
  *
  * <pre>
- *   node     lb-1
- *   mode     table
- *   epoch    7
- *   members  lb-1, lb-2, lb-3
- *   clients  12
- *   table    3 entries (1 override, 2 sticky)
- *   moves    drain b2 at 50/s: 40 done, 60 remaining, running (move-lb-1-mig2x0)
+ *   node            lb-1
+ *   mode            table
+ *   clean sessions  ring
+ *   epoch           7
+ *   members         lb-1, lb-2, lb-3
+ *   state from      tier
+ *   clients         12
+ *   table           3 entries (1 override, 2 sticky)
+ *   moves           drain b2 at 50/s: 40 done, 60 remaining, running (move-lb-1-mig2x0)
  *
  *   ID  ADDRESS         WEIGHT  HEALTHY  CONNECTIONS  DRAINED
  *   b1  127.0.0.1:1884       1  yes                4  no
@@ -40,6 +42,7 @@ final class StatusCommand implements Callable<Integer> {
         .row("clean sessions", status.getValue("cleanSessions"))
         .row("epoch", status.getValue("epoch"))
         .row("members", members(status.getValue("members")))
+        .row("state from", status.getValue("seededFrom"))
         .row("clients", status.getValue("clients"));
     if (status.getValue("table") instanceof JsonObject table) {
       node.row("table", TableCommand.counts(table));

@@ -97,6 +97,7 @@ class AdminCommandsTest {
     assertLine(out, "clean sessions", "least-loaded");
     assertLine(out, "epoch", String.valueOf(node.snapshot().epoch()));
     assertLine(out, "members", "lb-cli");
+    assertLine(out, "state from", "config");
     assertLine(out, "clients", "0");
     assertLine(out, "table", "0 entries (0 overrides, 0 sticky)");
     assertLine(out, "ID", "ADDRESS", "WEIGHT", "HEALTHY", "CONNECTIONS", "DRAINED");
